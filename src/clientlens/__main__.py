@@ -1,0 +1,5 @@
+"""`python -m clientlens` runs the command-line interface."""
+
+from clientlens.cli import main
+
+main()

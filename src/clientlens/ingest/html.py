@@ -1,0 +1,122 @@
+"""HTML -> Document: visible text only, with a map back to the HTML source.
+
+Script, style and other invisible elements are dropped, and so are `<nav>` and `<footer>`,
+the boilerplate repeated on every page of a site. Each text node keeps its source offset,
+so findings point at the right line and column of the HTML file.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+
+from clientlens.types import Block, Document, Kind, OffsetMap
+
+_SKIP = frozenset({"script", "style", "noscript", "template", "svg", "nav", "footer",
+                   "select", "iframe", "object", "canvas"})
+_BLOCK = frozenset({"p", "div", "section", "article", "main", "header", "aside", "ul", "ol", "li",
+                    "table", "tr", "td", "th", "blockquote", "dd", "dt", "dl", "figcaption",
+                    "figure", "form", "br", "hr", "pre", "h1", "h2", "h3", "h4", "h5", "h6",
+                    "title", "label", "button", "caption", "address", "details", "summary"})
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_ALT = re.compile(r"""\salt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
+
+
+class _TextCollector(HTMLParser):
+    def __init__(self, source: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.source = source
+        self.line_starts = OffsetMap.for_source(source).line_starts
+        self.parts: list[str] = []
+        self.length = 0
+        self.segments: list[tuple[int, int, int]] = []
+        self.blocks: list[Block] = []
+        self.skip_depth = 0
+        self.stack: list[tuple[str, int]] = []
+
+    def _offset(self) -> int:
+        line, col = self.getpos()
+        return self.line_starts[line - 1] + col
+
+    def _emit(self, text: str, source_start: int | None, source_len: int | None = None) -> None:
+        if not text:
+            return
+        if source_start is not None:
+            self.segments.append((self.length, source_start, source_len if source_len is not None else len(text)))
+        self.parts.append(text)
+        self.length += len(text)
+
+    def _break(self) -> None:
+        if self.parts and not self.parts[-1].endswith("\n\n"):
+            self._emit("\n\n", None)
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in _SKIP:
+            self.skip_depth += 1
+            return
+        if tag in _BLOCK:
+            self._break()
+        if tag in _HEADINGS or tag == "title":
+            self.stack.append((tag, self.length))
+        if tag == "img" and not self.skip_depth:
+            self._alt_text()
+
+    def _alt_text(self) -> None:
+        raw = self.get_starttag_text() or ""
+        m = _ALT.search(raw)
+        if not m:
+            return
+        group = next(g for g in (1, 2, 3) if m.group(g) is not None)
+        value = m.group(group)
+        if not value.strip():
+            return
+        self._break()
+        start = self.length
+        self._emit(html.unescape(value), self._offset() + m.start(group), len(value))
+        self.blocks.append(Block(start, self.length, "alt"))
+        self._break()
+
+    def handle_startendtag(self, tag: str, attrs: list) -> None:
+        if tag not in _SKIP:
+            self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP:
+            self.skip_depth = max(self.skip_depth - 1, 0)
+            return
+        if self.stack and self.stack[-1][0] == tag:
+            name, start = self.stack.pop()
+            self.blocks.append(Block(start, self.length, "title" if name == "title" else "heading"))
+        if tag in _BLOCK:
+            self._break()
+
+    def handle_data(self, data: str) -> None:
+        if self.skip_depth:
+            return
+        self._emit(data, self._offset())
+
+    def handle_entityref(self, name: str) -> None:
+        self._charref(f"&{name}")
+
+    def handle_charref(self, name: str) -> None:
+        self._charref(f"&#{name}")
+
+    def _charref(self, ref: str) -> None:
+        if self.skip_depth:
+            return
+        start = self._offset()
+        length = len(ref) + (1 if self.source[start + len(ref):start + len(ref) + 1] == ";" else 0)
+        self._emit(html.unescape(self.source[start:start + length]), start, length)
+
+
+def load_html(source: str, path: str, kind: Kind = Kind.PAGE) -> Document:
+    """Return a Document of the visible text of HTML `source`, mapped back to the source."""
+    parser = _TextCollector(source)
+    parser.feed(source)
+    parser.close()
+    text = "".join(parser.parts)
+    return Document(path=path, kind=kind, text=text,
+                    offsets=OffsetMap.for_source(source, tuple(parser.segments)),
+                    blocks=tuple(sorted(parser.blocks, key=lambda b: b.start)),
+                    meta={"format": "html"})

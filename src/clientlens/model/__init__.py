@@ -1,0 +1,20 @@
+"""The model layer. torch and transformers are imported only inside functions of this package."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from clientlens.config import Settings
+
+
+def load_default_framer(settings: "Settings"):
+    """Return the Framer for the bundled (or configured) framing model, or None when none is installed."""
+    from clientlens.model.framer import find_model_dir
+
+    model_dir = find_model_dir(settings.model_dir)
+    if model_dir is None:
+        return None
+    from clientlens.model.framer import Framer
+
+    return Framer.load(model_dir, settings)

@@ -1,0 +1,69 @@
+"""render_json: the versioned "clientlens.report/1" contract of DESIGN.md."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from clientlens.types import DocumentReport, Finding, Framing, Mention, SiteReport
+
+SCHEMA_ID = "clientlens.report/1"
+
+
+def framing_dict(framing: Framing | None) -> dict[str, Any] | None:
+    """Return the JSON form of a framing, or None."""
+    if framing is None:
+        return None
+    return {"label": framing.label, "scores": {k: round(float(v), 4) for k, v in framing.scores.items()}}
+
+
+def mention_dict(m: Mention) -> dict[str, Any]:
+    """Return the JSON form of a mention: offsets into the source, DESIGN keys plus decided_by, cue, role."""
+    return {"start": m.source_start, "end": m.source_end, "line": m.line, "column": m.column, "surface": m.surface,
+            "family": m.family, "sense": m.sense.value, "confidence": m.confidence,
+            "decided_by": m.decided_by, "cue": m.cue, "role": m.role}
+
+
+def finding_dict(f: Finding) -> dict[str, Any]:
+    """Return the JSON form of a finding (DESIGN keys plus because)."""
+    return {"rule": f.rule, "severity": f.severity.value, "message": f.message, "start": f.start,
+            "end": f.end, "line": f.line, "column": f.column, "suggestion": f.suggestion,
+            "because": f.because}
+
+
+def document_dict(d: DocumentReport) -> dict[str, Any]:
+    """Return the JSON form of one document's report."""
+    out = {"path": d.path, "kind": d.kind.value, "error": d.error, "counts": dict(d.counts),
+           "dominant": d.dominant or "none", "consistency": d.consistency, "mixed": d.mixed,
+           "framing": framing_dict(d.framing),
+           "mentions": [mention_dict(m) for m in d.mentions],
+           "findings": [finding_dict(f) for f in d.findings]}
+    if d.contract is not None:
+        out["contract"] = d.contract.to_dict()  # type: ignore[attr-defined]
+    return out
+
+
+def report_dict(report: SiteReport) -> dict[str, Any]:
+    """Return the whole report as plain JSON-ready data."""
+    model = report.model
+    return {
+        "schema": SCHEMA_ID,
+        "tool": {"name": "clientlens", "version": report.tool_version},
+        "model": {"name": model.name, "version": model.version, "sha256": model.sha256} if model else None,
+        "summary": {
+            "documents": len(report.documents),
+            "mentions": sum(len(d.mentions) for d in report.documents),
+            "counts": dict(report.counts),
+            "dominant": report.dominant or "none",
+            "consistency": report.consistency,
+            "framing": framing_dict(report.framing),
+            "mixed_documents": list(report.mixed_documents),
+            "findings": report.findings_by_severity(),
+        },
+        "documents": [document_dict(d) for d in report.documents],
+    }
+
+
+def render_json(report: SiteReport) -> str:
+    """Return the report as indented JSON text."""
+    return json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n"

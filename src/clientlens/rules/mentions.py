@@ -1,0 +1,161 @@
+"""The `clientlens_mentions` spaCy component: family mentions as spans, each with a sense.
+
+`__call__` finds mentions with the family regex, aligns them to tokens, builds each one's
+MentionContext and stores the decision on `span._.clientlens`. `to_mentions` turns the
+spans into plain Mention records, so no spaCy object leaves `rules/`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from clientlens.rules.families import COLLECTIVE, FamilySet, family_set, trim_closing_quote
+from clientlens.rules.sense import MentionContext, Neighbour, decide_role, decide_sense
+from clientlens.types import Mention, OffsetMap, SenseVote
+
+SPAN_KEY = "clientlens"
+WINDOW = 6
+
+if not Span.has_extension("clientlens"):
+    Span.set_extension("clientlens", default=None)
+
+
+@dataclass(frozen=True)
+class SpanDecision:
+    """What the rules decided for one span: its family, sense vote and role."""
+
+    family: str
+    vote: SenseVote
+    role: str
+
+
+class MentionFinder:
+    """Find client/customer family mentions and decide their sense (spaCy pipeline component)."""
+
+    def __init__(self, nlp: Language, name: str = "clientlens_mentions",
+                 families: Mapping[str, list[str]] | None = None, span_key: str = SPAN_KEY) -> None:
+        self.name = name
+        self.span_key = span_key
+        self.families: FamilySet = family_set({k: tuple(v) for k, v in (families or {}).items()})
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = self.find_spans(doc)
+        for span in spans:
+            ctx = build_context(span, spans)
+            span._.clientlens = SpanDecision(span.label_, decide_sense(ctx), decide_role(ctx))
+        doc.spans[self.span_key] = spans
+        return doc
+
+    def find_spans(self, doc: Doc) -> list[Span]:
+        """Return one span per family mention in `doc`, labelled with its family."""
+        spans = []
+        text = doc.text
+        for match in self.families.pattern.finditer(text):
+            start, end = match.start(), trim_closing_quote(text, match.start(), match.end())
+            span = doc.char_span(start, end, label=self.families.family_of(match), alignment_mode="expand")
+            if span is None:
+                continue
+            if (span.start_char, span.end_char) != (start, end):
+                # Token expansion added a neighbouring character (a quote): keep the exact bounds.
+                doc.user_data[("clientlens-chars", span.start, span.end)] = (start, end)
+            spans.append(span)
+        return spans
+
+
+def char_bounds(span: Span) -> tuple[int, int]:
+    """Return the exact character bounds of a mention span (narrower than its tokens if needed)."""
+    return span.doc.user_data.get(("clientlens-chars", span.start, span.end), (span.start_char, span.end_char))
+
+
+def _words(tokens: Iterable) -> list[str]:
+    out = []
+    for tok in tokens:
+        if tok.is_space:
+            continue
+        word = tok.lower_
+        # An apostrophe after a space opens a quote; one glued to a word is a possessive.
+        if word in ("'", "’") and (tok.i == 0 or tok.doc[tok.i - 1].whitespace_ or tok.doc[tok.i - 1].is_space):
+            word = "‘"
+        out.append(word)
+    return out
+
+
+def _sentence(span: Span) -> Span:
+    doc = span.doc
+    if doc.has_annotation("SENT_START"):
+        return span.sent
+    return doc[max(0, span.start - 40):min(len(doc), span.end + 40)]
+
+
+def build_context(span: Span, spans: list[Span]) -> MentionContext:
+    """Return the MentionContext of `span`, with `spans` (all mentions of the doc) as neighbours."""
+    doc = span.doc
+    sent = _sentence(span)
+    start, end = char_bounds(span)
+    surface = doc.text[start:end]
+    lower = surface.lower()
+    core_word = _core(lower)
+    parts = tuple(p for p in lower.replace("’", "'").split("-") if _core(p) != core_word or p == "")
+    words = _words(sent)
+    neighbours = []
+    for other in spans:
+        if other is span or other.start < sent.start or other.end > sent.end:
+            continue
+        lo, hi = (other.end, span.start) if other.start < span.start else (span.end, other.start)
+        between = tuple(_words(doc[lo:hi])) if hi >= lo else ()
+        neighbours.append(Neighbour(other.label_, max(hi - lo, 0), between))
+    return MentionContext(
+        surface=surface,
+        family=span.label_,
+        core=core_word,
+        parts=parts,
+        before=tuple(_words(doc[max(sent.start, span.start - WINDOW):span.start])),
+        after=tuple(_words(doc[span.end:min(sent.end, span.end + WINDOW)])),
+        char_before=doc.text[start - 1] if start > 0 else "",
+        char_after=doc.text[end] if end < len(doc.text) else "",
+        sentence_words=frozenset(words),
+        sentence_families=frozenset({span.label_, *(n.family for n in neighbours)}),
+        neighbours=tuple(neighbours),
+        sentence_length=len(words),
+        question=any(w == "?" for w in words[-3:]),
+    )
+
+
+def _core(word: str) -> str:
+    word = word.replace("’", "'")
+    for suffix in ("'s", "'"):
+        if word.endswith(suffix):
+            word = word[: -len(suffix)]
+    for part in word.split("-"):
+        if part in COLLECTIVE or part.rstrip("s") in ("client", "customer"):
+            return part
+    return word
+
+
+def to_mentions(doc: Doc, offset: int, offsets: OffsetMap, scope_at=None, span_key: str = SPAN_KEY) -> list[Mention]:
+    """Return the Mentions of a processed doc; `offset` is where the doc's text starts in the Document."""
+    out = []
+    for span in doc.spans.get(span_key, []):
+        decision: SpanDecision | None = span._.clientlens
+        if decision is None:
+            continue
+        start, end = char_bounds(span)
+        loc = offsets.locate(offset + start, offset + end)
+        out.append(Mention(
+            start=offset + start, end=offset + end, line=loc.line, column=loc.column,
+            surface=doc.text[start:end], family=decision.family, sense=decision.vote.sense,
+            confidence=round(decision.vote.confidence, 3), decided_by=decision.vote.decided_by,
+            cue=decision.vote.cue, scope=scope_at(offset + start) if scope_at else "body",
+            role=decision.role, source_start=loc.start, source_end=loc.end,
+        ))
+    return out
+
+
+@Language.factory("clientlens_mentions", default_config={"families": {}, "span_key": SPAN_KEY})
+def make_mention_finder(nlp: Language, name: str, families: dict, span_key: str) -> MentionFinder:
+    """Return the clientlens mention finder for `nlp.add_pipe("clientlens_mentions")`."""
+    return MentionFinder(nlp, name, families, span_key)

@@ -1,0 +1,224 @@
+"""Sense rules: each looks at one mention in its sentence and may vote person/non_person/meta.
+
+A rule is a small named unit: its word lists are data (patterns/sense.json) and its
+`vote` returns a SenseVote or None for no opinion. `decide_sense` keeps the most
+confident vote; with none, the mention is a person with low confidence, which is what
+sends it to the sense model when one is installed.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from importlib import resources
+from typing import Callable
+
+from clientlens.types import Sense, SenseVote
+
+_DATA = json.loads(resources.files("clientlens.rules").joinpath("patterns/sense.json").read_text("utf-8"))
+SOFTWARE_BEFORE = frozenset(_DATA["software_before"])
+SOFTWARE_AFTER_AMBIGUOUS = frozenset(_DATA["software_after_ambiguous"])
+SOFTWARE_AFTER = frozenset(_DATA["software_after"]) - SOFTWARE_AFTER_AMBIGUOUS
+SOFTWARE_PARTS = frozenset(_DATA["software_parts"])
+META_BEFORE = frozenset(_DATA["meta_before"])
+META_CUES = frozenset(_DATA["meta_cues"])
+COMPARISON_LINKS = frozenset(_DATA["comparison_links"])
+PERSON_DETERMINERS = frozenset(_DATA["possessive_determiners"])
+THIRD_PARTY_BEFORE = frozenset(_DATA["third_party_before"])
+QUOTES = {'"': '"', "'": "'", "“": "”", "‘": "’", "«": "»", "`": "`", "„": "“"}
+POSSESSIVE_MARKS = frozenset({"'s", "’s", "'", "’"})
+SOFT_WORDS = frozenset({'"', "'", "“", "”", "‘", "’", "*", "_", ":", "`"})
+_STRONG_META_BEFORE = frozenset({"word", "words", "term", "terms", "label", "labels", "noun", "nouns",
+                                 "synonym", "synonyms", "wording", "vocabulary", "plural", "singular",
+                                 "spell", "spelled", "spelt", "called"})
+_CALL = frozenset({"call", "calls", "calling", "called"})
+_CALL_OBJECTS = frozenset({"them", "it", "us", "people", "everyone", "him", "her", "you", "folks", "everybody"})
+DEFAULT_CONFIDENCE = 0.6
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """Another family mention in the same sentence and the words that link the two."""
+
+    family: str
+    distance: int
+    between: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MentionContext:
+    """What the rules may look at: the mention, its neighbouring words and its sentence.
+
+    `before` holds the lower-cased words before the mention, nearest LAST; `after` the
+    words after it, nearest first. Both stop at the sentence edge.
+    """
+
+    surface: str
+    family: str
+    core: str
+    parts: tuple[str, ...]
+    before: tuple[str, ...]
+    after: tuple[str, ...]
+    char_before: str
+    char_after: str
+    sentence_words: frozenset[str]
+    sentence_families: frozenset[str]
+    neighbours: tuple[Neighbour, ...]
+    sentence_length: int
+    question: bool
+
+    @property
+    def capitalised(self) -> bool:
+        """Return True when the surface starts with a capital letter."""
+        return self.surface[:1].isupper()
+
+    def word_before(self, skip_soft: bool = True) -> str:
+        """Return the nearest word before the mention, skipping quotes and emphasis marks."""
+        for word in reversed(self.before):
+            if not (skip_soft and word in SOFT_WORDS):
+                return word
+        return ""
+
+    def word_after(self, skip_soft: bool = True) -> str:
+        """Return the nearest word after the mention, skipping quotes and emphasis marks."""
+        for word in self.after:
+            if not (skip_soft and word in SOFT_WORDS):
+                return word
+        return ""
+
+    @property
+    def quoted(self) -> bool:
+        """Return True when the mention alone stands inside a pair of quotes."""
+        close = QUOTES.get(self.char_before)
+        return close is not None and self.char_after in (close, "’" if close == "'" else close)
+
+
+Rule = Callable[[MentionContext], SenseVote | None]
+
+
+def defined_term(ctx: MentionContext) -> SenseVote | None:
+    """A capitalised party term being defined, as in ("Client") or hereinafter "Customer": person."""
+    if not ctx.capitalised:
+        return None
+    before = ctx.before[-4:]
+    if ctx.quoted and ("(" in before or "hereinafter" in ctx.before or "hereafter" in ctx.before):
+        return SenseVote(Sense.PERSON, 0.95, "rule:defined-term", "(\"...\")")
+    if "hereinafter" in ctx.before[-5:] or ctx.before[-3:] == ("referred", "to", "as"):
+        return SenseVote(Sense.PERSON, 0.9, "rule:defined-term", "hereinafter")
+    if ctx.quoted and ctx.word_after() in ("means", "shall", "refers"):
+        return SenseVote(Sense.PERSON, 0.75, "rule:defined-term", ctx.word_after())
+    return None
+
+
+def software_compound(ctx: MentionContext) -> SenseVote | None:
+    """Client in the client-server sense: email client, client-side, client SDK: non_person."""
+    if ctx.family != "client" or ctx.core == "clientele":
+        return None
+    for part in ctx.parts:
+        if part in SOFTWARE_PARTS:
+            return SenseVote(Sense.NON_PERSON, 0.95, "rule:software-compound", part)
+    before = ctx.word_before(skip_soft=False)
+    if before in SOFTWARE_BEFORE:
+        return SenseVote(Sense.NON_PERSON, 0.9, "rule:software-compound", before)
+    after = ctx.after[:2]
+    nxt = after[1] if len(after) == 2 and after[0] in ("/", "-") else (after[0] if after else "")
+    if nxt in SOFTWARE_AFTER:
+        return SenseVote(Sense.NON_PERSON, 0.9, "rule:software-compound", nxt)
+    if nxt in SOFTWARE_AFTER_AMBIGUOUS and ctx.word_before() not in PERSON_DETERMINERS - {"the", "a", "an"}:
+        return SenseVote(Sense.NON_PERSON, 0.6, "rule:software-compound", nxt)
+    return None
+
+
+def quoted_word(ctx: MentionContext) -> SenseVote | None:
+    """The word alone in quotes ('client', “customers”) is mentioned, not used: meta."""
+    if ctx.quoted:
+        return SenseVote(Sense.META, 0.9, "rule:quoted-word", ctx.char_before + ctx.char_after)
+    return None
+
+
+def emphasised_word(ctx: MentionContext) -> SenseVote | None:
+    """The word alone in Markdown emphasis (*client*, _customer_): meta."""
+    if ctx.char_before in "*_" and ctx.char_before and ctx.char_after == ctx.char_before:
+        return SenseVote(Sense.META, 0.85, "rule:emphasised-word", ctx.char_before)
+    return None
+
+
+def the_word(ctx: MentionContext) -> SenseVote | None:
+    """'the word client', 'the term customers', 'we call them clients': meta."""
+    before = ctx.word_before()
+    if before in _STRONG_META_BEFORE:
+        return SenseVote(Sense.META, 0.95, "rule:the-word", before)
+    words = [w for w in ctx.before if w not in SOFT_WORDS][-3:]
+    if len(words) >= 2 and words[-2] in _CALL and words[-1] in _CALL_OBJECTS:
+        return SenseVote(Sense.META, 0.9, "rule:the-word", " ".join(words[-2:]))
+    if len(words) >= 3 and words[-3] in _CALL and words[-2] in ("our", "your", "their", "my"):
+        return SenseVote(Sense.META, 0.85, "rule:the-word", " ".join(words))
+    if before == "as" and {"refer", "refers", "referred", "known", "described"} & set(ctx.before[-5:]) and not ctx.capitalised:
+        return SenseVote(Sense.META, 0.85, "rule:the-word", "referred to as")
+    if before in ("say", "says", "saying", "write", "writes", "writing"):
+        return SenseVote(Sense.META, 0.7, "rule:the-word", before)
+    return None
+
+
+def word_comparison(ctx: MentionContext) -> SenseVote | None:
+    """The two words set against each other ("Client vs. Customer", "customers, not clients"): meta."""
+    for n in ctx.neighbours:
+        if n.family == ctx.family or n.distance > 4:
+            continue
+        links = set(n.between)
+        if links & (COMPARISON_LINKS - {"or", "to", "from", "not", "nor"}):
+            return SenseVote(Sense.META, 0.85, "rule:word-comparison", " ".join(n.between))
+        short = ctx.sentence_length <= 8 or ctx.question
+        if "or" in links and short:
+            return SenseVote(Sense.META, 0.8, "rule:word-comparison", "or")
+        if links & {"not", "nor", "to"} and ctx.sentence_words & META_CUES:
+            return SenseVote(Sense.META, 0.8, "rule:word-comparison", " ".join(n.between))
+    return None
+
+
+def meta_sentence(ctx: MentionContext) -> SenseVote | None:
+    """A sentence about the words themselves (both families plus a cue like 'term'): weak meta."""
+    if len(ctx.sentence_families) < 2 or not ctx.sentence_words & META_CUES:
+        return None
+    if ctx.word_before() in PERSON_DETERMINERS:
+        return None
+    cue = sorted(ctx.sentence_words & META_CUES)[0]
+    return SenseVote(Sense.META, 0.65, "rule:meta-sentence", cue)
+
+
+def person_determiner(ctx: MentionContext) -> SenseVote | None:
+    """'our clients', 'every customer', 'new clients': people being served: person."""
+    before = ctx.word_before(skip_soft=False)
+    if before in PERSON_DETERMINERS:
+        return SenseVote(Sense.PERSON, 0.85, "rule:person-determiner", before)
+    if before in POSSESSIVE_MARKS:
+        return SenseVote(Sense.PERSON, 0.85, "rule:person-determiner", before)
+    return None
+
+
+SENSE_RULES: tuple[Rule, ...] = (
+    defined_term, software_compound, quoted_word, emphasised_word, the_word,
+    word_comparison, person_determiner, meta_sentence,
+)
+
+
+def decide_sense(ctx: MentionContext, rules: tuple[Rule, ...] = SENSE_RULES) -> SenseVote:
+    """Return the most confident rule vote (earlier rules win ties), else a low-confidence person."""
+    best: SenseVote | None = None
+    for rule in rules:
+        vote = rule(ctx)
+        if vote is not None and (best is None or vote.confidence > best.confidence):
+            best = vote
+    return best or SenseVote(Sense.PERSON, DEFAULT_CONFIDENCE, "rule:default", None)
+
+
+def decide_role(ctx: MentionContext) -> str:
+    """Return "third_party" for someone else's clients or customers, else "own"."""
+    before = ctx.word_before(skip_soft=False)
+    if before in THIRD_PARTY_BEFORE or before in POSSESSIVE_MARKS:
+        return "third_party"
+    if before == "end" or any(p in ("end", "end-user", "sub") for p in ctx.parts):
+        return "third_party"
+    if before == "your" and ctx.core.endswith("s") and not ctx.after[:1] == ("'",):
+        return "third_party"
+    return "own"

@@ -1,0 +1,272 @@
+"""The plain, typed data that flows between layers: ingest -> rules -> model -> judge -> report.
+
+No I/O and no heavy imports here. Every class is a frozen dataclass; sequences are tuples.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Mapping
+
+
+class Sense(str, Enum):
+    """What a mention of a family word refers to (see DESIGN.md, labelling guidelines)."""
+
+    PERSON = "person"
+    NON_PERSON = "non_person"
+    META = "meta"
+
+
+class Severity(str, Enum):
+    """How serious a finding is; ordered so that `rank` compares them."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        """Return 0 for info, 1 for warning, 2 for error."""
+        return ("info", "warning", "error").index(self.value)
+
+
+class Kind(str, Enum):
+    """What sort of source a document came from."""
+
+    PAGE = "page"
+    CONTRACT = "contract"
+    TEXT = "text"
+
+
+FRAMING_LABELS = ("client", "customer", "neutral")
+
+
+@dataclass(frozen=True)
+class Location:
+    """A resolved place in a source file: offsets into the decoded source, 1-based line/column."""
+
+    start: int
+    end: int
+    line: int
+    column: int
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class OffsetMap:
+    """Maps offsets in `Document.text` back to the source (offsets, line, column, page).
+
+    `segments` are `(text_start, source_start, length)` triples sorted by text_start; a text
+    offset inside a segment maps linearly, one outside every segment maps to the nearest
+    segment start. With no segments the map is the identity (plain text and Markdown).
+    `line_starts` are the source offsets where each line begins. `page_starts` are the text
+    offsets where each page begins (PDF), if any.
+    """
+
+    line_starts: tuple[int, ...] = (0,)
+    segments: tuple[tuple[int, int, int], ...] = ()
+    page_starts: tuple[int, ...] = ()
+
+    @staticmethod
+    def for_source(source: str, segments: tuple[tuple[int, int, int], ...] = (),
+                   page_starts: tuple[int, ...] = ()) -> "OffsetMap":
+        """Return a map whose line table is computed from `source`."""
+        starts = [0]
+        find = source.find
+        pos = find("\n")
+        while pos != -1:
+            starts.append(pos + 1)
+            pos = find("\n", pos + 1)
+        return OffsetMap(tuple(starts), segments, page_starts)
+
+    def source_offset(self, text_offset: int) -> int:
+        """Return the source offset for a text offset."""
+        if not self.segments:
+            return text_offset
+        keys = [s[0] for s in self.segments]
+        i = max(bisect.bisect_right(keys, text_offset) - 1, 0)
+        t0, s0, length = self.segments[i]
+        delta = min(max(text_offset - t0, 0), length)
+        return s0 + delta
+
+    def locate(self, start: int, end: int) -> Location:
+        """Return the source Location of the text span [start, end)."""
+        s = self.source_offset(start)
+        e = self.source_offset(end) if end > start else s
+        if e < s:
+            e = s
+        line = bisect.bisect_right(self.line_starts, s)
+        column = s - self.line_starts[line - 1] + 1
+        page = bisect.bisect_right(self.page_starts, start) if self.page_starts else None
+        return Location(s, e, line, column, page)
+
+
+@dataclass(frozen=True)
+class Block:
+    """A structural region of a document's text: scope is title/heading/nav/body/alt/footer/clause/code."""
+
+    start: int
+    end: int
+    scope: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """One unit of text to audit. Every later offset points into `text`."""
+
+    path: str
+    kind: Kind
+    text: str
+    offsets: OffsetMap = field(default_factory=OffsetMap)
+    blocks: tuple[Block, ...] = ()
+    meta: Mapping[str, str] = field(default_factory=dict)
+
+    def scope_at(self, offset: int) -> str:
+        """Return the scope of the block holding `offset`, or "body"."""
+        for block in self.blocks:
+            if block.start <= offset < block.end:
+                return block.scope
+        return "body"
+
+
+@dataclass(frozen=True)
+class InputFailure:
+    """A source that could not be turned into a Document, with a one-line reason."""
+
+    path: str
+    reason: str
+    kind: Kind = Kind.TEXT
+
+
+@dataclass(frozen=True)
+class SenseVote:
+    """One rule's (or the model's) opinion on a mention's sense."""
+
+    sense: Sense
+    confidence: float
+    decided_by: str
+    cue: str | None = None
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A family word found in a document, with its sense and why that sense was chosen.
+
+    `start`/`end` index `Document.text`; `source_start`/`source_end` index the source file
+    (they differ only for HTML and other mapped formats). `role` is "own" for the people the
+    document's author serves, "third_party" for someone else's clients or customers ("their
+    customers", "Client's customers"), "discussion" next to talk about the word itself, and
+    "allowed" inside an allowed phrase; only own person-sense mentions count.
+    """
+
+    start: int
+    end: int
+    line: int
+    column: int
+    surface: str
+    family: str
+    sense: Sense
+    confidence: float
+    decided_by: str
+    cue: str | None = None
+    scope: str = "body"
+    role: str = "own"
+    source_start: int = -1
+    source_end: int = -1
+
+    @property
+    def counts(self) -> bool:
+        """Return True when the mention counts towards the author's own terminology."""
+        return self.sense is Sense.PERSON and self.role == "own"
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A window of document text that the framing model judges."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Framing:
+    """The framing of a passage (or, aggregated, of a document or site)."""
+
+    label: str
+    scores: Mapping[str, float]
+    passage: Passage | None = None
+    cues: tuple[str, ...] = ()
+    model: str = ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem worth telling the user about, with where, why and what to write instead."""
+
+    rule: str
+    severity: Severity
+    message: str
+    start: int
+    end: int
+    line: int
+    column: int
+    suggestion: str | None = None
+    because: str = ""
+    related: tuple[Location, ...] = ()
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """Identifies the framing model used for a report."""
+
+    name: str
+    version: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class DocumentReport:
+    """Everything the judge concluded about one document."""
+
+    path: str
+    kind: Kind
+    error: str | None = None
+    mentions: tuple[Mention, ...] = ()
+    framings: tuple[Framing, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    counts: Mapping[str, int] = field(default_factory=dict)
+    dominant: str | None = None
+    consistency: float = 100.0
+    mixed: bool = False
+    framing: Framing | None = None
+    contract: object | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class SiteReport:
+    """The judge's view across all documents of one audit."""
+
+    documents: tuple[DocumentReport, ...]
+    counts: Mapping[str, int]
+    dominant: str | None
+    consistency: float
+    framing: Framing | None
+    mixed_documents: tuple[str, ...]
+    tool_version: str
+    model: ModelInfo | None = None
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """Return every finding of every document, in document order."""
+        return tuple(f for d in self.documents for f in d.findings)
+
+    def findings_by_severity(self) -> dict[str, int]:
+        """Return the number of findings per severity name."""
+        out = {"error": 0, "warning": 0, "info": 0}
+        for f in self.findings:
+            out[f.severity.value] += 1
+        return out

@@ -1,0 +1,69 @@
+"""One end-to-end test per command, through the real console entry point where it matters."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from clientlens.cli import app
+from tests.conftest import EXAMPLES
+
+runner = CliRunner()
+
+
+def test_cli_audit_text_output_and_exit_code():
+    result = runner.invoke(app, ["audit", str(EXAMPLES / "site"), "--no-model"])
+    assert result.exit_code == 1, result.output
+    assert "mixed-terminology" in result.output
+    assert "pricing.html:" in result.output and "-> client" in result.output
+    assert "\x1b[" not in result.output
+
+
+@pytest.mark.parametrize("fail_on, code", [("never", 0), ("error", 0), ("warning", 1), ("info", 1)])
+def test_cli_audit_fail_on(fail_on, code):
+    result = runner.invoke(app, ["audit", str(EXAMPLES / "site"), "--no-model", "--fail-on", fail_on])
+    assert result.exit_code == code
+
+
+def test_cli_audit_json_to_file(tmp_path):
+    out = tmp_path / "r.json"
+    result = runner.invoke(app, ["audit", str(EXAMPLES / "site" / "about.html"), "--no-model", "-f", "json", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text())["schema"] == "clientlens.report/1"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["audit", "no/such/file.md", "--no-model"], "no input could be read"),
+    (["audit", "x.md", "--format", "pdf"], "Invalid value"),
+    (["rule", "no-such-rule"], "unknown rule"),
+])
+def test_cli_usage_and_input_errors_exit_2(args, message):
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_cli_bad_config_is_one_line(tmp_path):
+    (tmp_path / ".clientlens.toml").write_text('preferred = "patrons"\n')
+    (tmp_path / "a.md").write_text("Our clients.")
+    proc = subprocess.run([sys.executable, "-m", "clientlens", "audit", str(tmp_path / "a.md"), "--no-model"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "preferred" in proc.stderr and ".clientlens.toml" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_cli_stdin():
+    proc = subprocess.run([sys.executable, "-m", "clientlens", "audit", "-", "--no-model", "-f", "json"],
+                          input="Our clients. A customer.", capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert json.loads(proc.stdout)["documents"][0]["mixed"] is True
+
+
+def test_cli_rule_lists_and_explains():
+    listing = runner.invoke(app, ["rule"])
+    assert listing.exit_code == 0 and "framing-mismatch" in listing.output
+    detail = runner.invoke(app, ["rule", "mixed-terminology"])
+    assert "Why it matters" in detail.output
