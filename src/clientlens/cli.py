@@ -24,6 +24,10 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
 class Format(str, Enum):
     text = "text"
     json = "json"
+    sarif = "sarif"
+    html = "html"
+    markdown = "markdown"
+    github = "github"
 
 
 class FailOn(str, Enum):
@@ -63,6 +67,23 @@ def write_output(text: str, output: Optional[Path]) -> None:
         raise ClientlensError(f"cannot write {output}: {exc.strerror or exc}") from None
 
 
+def import_spacy_without_torch() -> None:
+    """Import spaCy with torch hidden from it, unless either is loaded already.
+
+    thinc (under spaCy) imports torch, when it is installed, only to learn that it is there:
+    seconds of a rules-only start-up for a library the rules never use. The model layer
+    imports torch itself when a model is loaded. Only the CLI does this: a library user's
+    process may want thinc's torch support.
+    """
+    if "spacy" in sys.modules or "torch" in sys.modules:
+        return
+    sys.modules["torch"] = None  # type: ignore[assignment]  # `import torch` now raises ImportError
+    try:
+        import spacy  # noqa: F401
+    finally:
+        del sys.modules["torch"]
+
+
 def progress_bar(description: str):
     """Return (callback, context manager) for a stderr progress bar, a no-op when stderr is no terminal."""
     if not sys.stderr.isatty():
@@ -86,30 +107,81 @@ def load_cli_settings(paths: List[str], config: Optional[Path], **overrides):
     """Return Settings from the config file nearest the first path, with CLI overrides applied."""
     from clientlens.config import load_settings
 
-    first = next((Path(p) for p in paths if p != "-"), Path.cwd())
+    # A URL is no place on disk: the config for a crawl is found from the working directory.
+    first = next((Path(p) for p in paths if p != "-" and not p.lower().startswith(("http://", "https://"))), Path.cwd())
     return load_settings(first, config).replace(**overrides)
+
+
+def run_fix(report, reaudit, diff: bool, force: bool, output: Optional[Path]):
+    """Apply the fixes of `report` and return `reaudit()`'s fresh report; with `diff`, print them and exit."""
+    from clientlens.fix import apply_fixes, plan_fixes, render_diff
+
+    plan = plan_fixes(report)
+    for reason in plan.skipped:
+        typer.echo(f"clientlens: not fixed: {reason}", err=True)
+    if diff:
+        write_output(render_diff(plan), output)
+        raise typer.Exit(1 if plan.files else 0)
+    written = apply_fixes(plan, force)
+    typer.echo(f"clientlens: fixed {plan.mentions} mention(s) in {written} file(s)", err=True)
+    return reaudit() if written else report
 
 
 @app.command()
 def audit(
-    paths: List[str] = typer.Argument(..., help="Files, folders or - (stdin) to audit."),
+    paths: List[str] = typer.Argument(..., help="Files, folders, - (stdin) or http(s) URLs of sites to crawl."),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
     fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="Lowest severity that exits 1 [default: warning]."),
     no_model: bool = typer.Option(False, "--no-model", help="Rules only: skip the framing model."),
     config: Optional[Path] = typer.Option(None, "--config", help="Use this config file instead of searching."),
     color: Optional[bool] = typer.Option(None, "--color/--no-color", help="Colour the text report [default: when a terminal]."),
+    max_pages: int = typer.Option(200, "--max-pages", help="Crawl: most pages fetched per site."),
+    max_depth: int = typer.Option(5, "--max-depth", help="Crawl: most links followed from the start URL."),
+    delay: float = typer.Option(0.5, "--delay", help="Crawl: seconds between requests (robots.txt Crawl-delay wins if longer)."),
+    concurrency: int = typer.Option(2, "--concurrency", help="Crawl: requests in flight at once."),
+    timeout: float = typer.Option(15.0, "--timeout", help="Crawl: seconds one request may take."),
+    save: Optional[Path] = typer.Option(None, "--save", help="Crawl: save the fetched pages here; `audit DIR` re-audits them offline."),
+    preferred: Optional[str] = typer.Option(None, "--preferred", help="Family every mention should use: auto, client, customer or an extra family [default: from the config, else auto]."),
+    baseline: Optional[Path] = typer.Option(None, "--baseline", help="Leave out the findings recorded in this baseline file (or JSON report)."),
+    write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", help="Record every current finding in this baseline file and exit 0."),
+    fix: bool = typer.Option(False, "--fix", help="Rewrite minority mentions in .txt/.md/.html files in place, then report what is left."),
+    diff: bool = typer.Option(False, "--diff", help="Print what --fix would change as a unified diff; write nothing (exit 1 when there is a change)."),
+    force: bool = typer.Option(False, "--force", help="With --fix: rewrite files even when git shows uncommitted changes in them."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes for the per-document work (the report is the same)."),
 ) -> None:
-    """Audit files and folders for client/customer terminology and framing."""
+    """Audit files, folders and live sites for client/customer terminology and framing."""
     try:
         settings = load_cli_settings(paths, config, fail_on=fail_on.value if fail_on else None,
-                                     use_model=False if no_model else None)
+                                     use_model=False if no_model else None, preferred=preferred)
+        import_spacy_without_torch()
         from clientlens.engine import Auditor
+        from clientlens.judge import suppress
         from clientlens.report import render
 
+        from clientlens.cli_crawl import crawl_options, read_sources
+
+        if (fix or diff) and any(p == "-" or "://" in p for p in paths):
+            raise ClientlensError("--fix and --diff rewrite files: pass files and folders, not - (stdin) or URLs")
+        known = suppress.read_baseline(baseline) if baseline is not None else None
+
+        sources = read_sources(paths, settings, crawl_options(max_pages, max_depth, delay, concurrency, timeout, save))
+        auditor = Auditor(settings, jobs=jobs)
         update, bar = progress_bar("auditing")
         with bar:
-            report = Auditor(settings).audit_paths(paths, progress=update)
+            report = auditor.audit_all(sources, progress=update)
+        if fix or diff:
+            # Findings the baseline already knows are accepted as they are: they are not rewritten.
+            to_fix = suppress.apply_baseline(report, known)[0] if known is not None else report
+            report = run_fix(to_fix, lambda: auditor.audit_paths(paths), diff, force, output)
+        if write_baseline is not None:
+            write_output(suppress.render_baseline(report), write_baseline)
+            typer.echo(f"clientlens: wrote {len(report.findings)} finding(s) to {write_baseline}", err=True)
+            raise typer.Exit(0)
+        if known is not None:
+            report, hidden = suppress.apply_baseline(report, known)
+            if hidden:
+                typer.echo(f"clientlens: {hidden} finding(s) already in {baseline} not shown", err=True)
         use_color = color if color is not None else (output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
         write_output(render(report, fmt.value, color=use_color), output)
     except ClientlensError as exc:
@@ -134,6 +206,17 @@ def rule(name: Optional[str] = typer.Argument(None, help="A rule name; omit to l
         raise fail(f"unknown rule {name!r}; run `clientlens rule` to list them")
     typer.echo(f"{info.name} ({info.severity.value})\n\nWhat it flags: {info.summary}\nWhy it matters: {info.why}\n"
                f"Example: {info.example}\nUse instead: {info.fix_hint}")
+
+
+def _register_commands() -> None:
+    from clientlens import cli_contract, cli_corpus, cli_model
+
+    cli_model.register(app)
+    cli_corpus.register(app)
+    cli_contract.register(app)
+
+
+_register_commands()
 
 
 def version_callback(value: bool) -> None:

@@ -7,10 +7,12 @@ Lookup walks upward from the audited path: the first `.clientlens.toml` wins, th
 from __future__ import annotations
 
 import dataclasses
+import fnmatch
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from clientlens.errors import ConfigError
 
@@ -22,13 +24,16 @@ FAIL_ON = ("error", "warning", "info", "never")
 class Settings:
     """How an audit runs. Each field documents its default.
 
-    preferred: "auto" (the dominant family wins), "client" or "customer". Default "auto".
-    families: extra people-word families, name -> word forms (singular first), e.g.
-        {"patient": ["patient", "patients"]}. Default none: only client and customer.
+    preferred: "auto" (the site's dominant family wins), "client", "customer" or the name of
+        an extra family. Default "auto".
+    families: extra people-word families, name -> word forms (singular first, then plural),
+        e.g. {"patient": ["patient", "patients"]}. Default none: only client and customer.
     allow: phrases whose family words never count or get findings, e.g. ["customer service"].
-    include / exclude: glob patterns matched against paths found in folders.
-        Default include every supported suffix, exclude nothing.
+    include / exclude: glob patterns matched against paths found in folders (see
+        `path_matches`). Default include every supported suffix, exclude nothing.
     severity: rule name -> "info" | "warning" | "error", overriding the catalogue.
+    per_file_ignores: glob -> rule names whose findings are dropped in matching files, e.g.
+        {"blog/*.md" = ["mixed-terminology"]}. Default none.
     fail_on: lowest severity that makes the exit code 1. Default "warning".
     max_bytes: larger files are reported unreadable instead of read. Default 20 MB.
     use_model: run the framing model when one is installed. Default True.
@@ -42,6 +47,7 @@ class Settings:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     severity: Mapping[str, str] = field(default_factory=dict)
+    per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     fail_on: str = "warning"
     max_bytes: int = 20_000_000
     use_model: bool = True
@@ -63,20 +69,59 @@ class Settings:
             raise ConfigError(f"max-bytes = {self.max_bytes}{where}: expected a positive number of bytes")
         if not 0.0 < self.mismatch_threshold <= 1.0:
             raise ConfigError(f"mismatch-threshold = {self.mismatch_threshold}{where}: expected 0 < x <= 1")
+        self._check_families(where)
+
+    def _check_families(self, where: str) -> None:
+        owner: dict[str, str] = {"client": "client", "clients": "client", "clientele": "client",
+                                 "customer": "customer", "customers": "customer"}
         for name, forms in self.families.items():
-            if name in ("client", "customer") or not forms or not all(isinstance(f, str) and f for f in forms):
-                raise ConfigError(f"families.{name}{where}: expected a new family name with a list of word forms")
+            if name in ("client", "customer", "auto") or not _FAMILY_NAME.fullmatch(name):
+                raise ConfigError(f"families.{name}{where}: expected a new family name in lower case "
+                                  "(letters and hyphens), not client, customer or auto")
+            if not forms or not all(isinstance(f, str) and _WORD_FORM.fullmatch(f) for f in forms):
+                raise ConfigError(f"families.{name} = {list(forms)!r}{where}: expected a list of word forms "
+                                  '(letters, hyphens), singular first, e.g. ["patient", "patients"]')
+            for form in forms:
+                taken = owner.setdefault(form.lower(), name)
+                if taken != name:
+                    raise ConfigError(f"families.{name}{where}: the word form {form!r} already belongs to "
+                                      f"family {taken!r}")
 
     def replace(self, **changes: Any) -> "Settings":
-        """Return a copy with `changes` applied (None values are ignored), validated again."""
-        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+        """Return a copy with `changes` applied (None values are ignored), validated again.
+
+        The changes come from command-line options, so a bad value is reported as theirs,
+        not as the config file's.
+        """
+        changes = {k: v for k, v in changes.items() if v is not None}
+        if changes:
+            dataclasses.replace(self, source="command-line options", **changes)
+        return dataclasses.replace(self, **changes)
+
+
+def path_matches(path: str, globs: Iterable[str]) -> bool:
+    """Return True when the posix `path` (or any trailing part of it) matches one of `globs`.
+
+    `*` also matches "/", so "*.md" matches every Markdown file; a leading "**/" is
+    optional. Matching trailing parts lets "blog/*.md" match "site/blog/post.md" whether
+    the audit started at "site" or above it.
+    """
+    parts = path.split("/")
+    tails = ["/".join(parts[i:]) for i in range(len(parts))]
+    for glob in globs:
+        pattern = glob[3:] if glob.startswith("**/") else glob.lstrip("/")
+        if any(fnmatch.fnmatchcase(tail, pattern) for tail in tails):
+            return True
+    return False
 
 
 _KEYS = {
     "preferred": str, "families": dict, "allow": list, "include": list, "exclude": list,
     "severity": dict, "fail-on": str, "max-bytes": int, "use-model": bool, "model-dir": str,
-    "mismatch-threshold": float,
+    "mismatch-threshold": float, "per-file-ignores": dict,
 }
+_FAMILY_NAME = re.compile(r"[a-z][a-z-]*")
+_WORD_FORM = re.compile(r"[A-Za-z][A-Za-z-]*")
 
 
 def settings_from_table(table: Mapping[str, Any], source: str) -> Settings:
@@ -88,15 +133,29 @@ def settings_from_table(table: Mapping[str, Any], source: str) -> Settings:
         expected = _KEYS[key]
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
-        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            raise ConfigError(f"{key} = {value!r} in {source}: expected a {expected.__name__}")
-        name = key.replace("-", "_")
         if expected is list:
-            value = tuple(str(v) for v in value)
-        if key == "families":
-            value = {k: tuple(v) if isinstance(v, list) else () for k, v in value.items()}
-        kwargs[name] = value
+            value = _strings(value, key, source)
+        elif not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            kind = "table" if expected is dict else expected.__name__
+            raise ConfigError(f"{key} = {value!r} in {source}: expected a {kind}")
+        elif key in ("families", "per-file-ignores"):
+            value = {k: _strings(v, f"{key}.{k}", source) for k, v in value.items()}
+        elif key == "severity":
+            value = {k: _string(v, f"severity.{k}", source) for k, v in value.items()}
+        kwargs[key.replace("-", "_")] = value
     return Settings(source=source, **kwargs)
+
+
+def _strings(value: Any, key: str, source: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{key} = {value!r} in {source}: expected a list of strings")
+    return tuple(value)
+
+
+def _string(value: Any, key: str, source: str) -> str:
+    if not isinstance(value, str):
+        raise ConfigError(f"{key} = {value!r} in {source}: expected a string")
+    return value
 
 
 def find_config(start: Path) -> tuple[Path, Mapping[str, Any]] | None:

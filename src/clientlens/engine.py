@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Sequence
+import os
+from dataclasses import replace
+from typing import Callable, Iterable, Iterator, Sequence
 
 from clientlens import __version__
 from clientlens.config import Settings
 from clientlens.ingest import load_documents
 from clientlens.judge.document import judge_document, judge_failure
 from clientlens.judge.site import judge_site, site_tally, target_family
-from clientlens.rules.detect import detect_mentions, iter_batches
+from clientlens.judge.framing import aggregate, mismatch_findings
+from clientlens.judge.suppress import check_rule_names, drop_suppressed, mark_mentions
+from clientlens.rules.detect import detect_mentions, iter_batches, mark_discussion
 from clientlens.rules.families import family_set
 from clientlens.types import Document, DocumentReport, Framing, InputFailure, Kind, Mention, SiteReport
 
@@ -20,12 +24,15 @@ BATCH = 64
 class Auditor:
     """Audits Documents with one spaCy pipeline (and one framing model, when used)."""
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, jobs: int = 1) -> None:
         self.settings = settings or Settings()
         self.families = family_set(self.settings.families)
+        check_rule_names(self.settings)
+        self.jobs = max(int(jobs), 1)
         self._nlp = None
         self._framer = None
         self._framer_loaded = False
+        self._worker_info: tuple | None = None
 
     @property
     def nlp(self):
@@ -51,7 +58,8 @@ class Auditor:
         """Return the mentions of each document (rules first, the sense model where they are unsure)."""
         found = detect_mentions(self.nlp, documents, self.families)
         if self.framer is not None:
-            found = [self.framer.refine_senses(doc, ms) for doc, ms in zip(documents, found)]
+            found = [mark_discussion(doc.text, ms) for doc, ms in
+                     zip(documents, self.framer.refine_senses(documents, found))]
         return found
 
     def framings(self, documents: Sequence[Document], mentions: Sequence[Sequence[Mention]]) -> list[list[Framing]]:
@@ -60,17 +68,28 @@ class Auditor:
             return [[] for _ in documents]
         return self.framer.frame_documents(documents, mentions)
 
+    def analyse(self, documents: Sequence[Document]) -> tuple[list[list[Mention]], list[list[Framing]]]:
+        """Return the mentions and the framings of each document: the per-document work, no judging."""
+        found = self.mentions(documents)
+        return found, self.framings(documents, found)
+
     def audit_all(self, items: Iterable[Document | InputFailure], progress: Progress | None = None) -> SiteReport:
-        """Return the SiteReport of `items`; InputFailures become documents with an error."""
+        """Return the SiteReport of `items`; InputFailures become documents with an error.
+
+        With `jobs` > 1 and more than one batch, the batches are analysed in worker processes;
+        the results come back in order and the site is judged here, over all of them.
+        """
         items = list(items)
         documents = [d for d in items if isinstance(d, Document)]
         mentions: list[list[Mention]] = []
         framings: list[list[Framing]] = []
         done = 0
-        for batch in iter_batches(documents, BATCH):
-            found = self.mentions(batch)
+        batches = list(iter_batches(documents, BATCH))
+        results = self._in_workers(batches) if self.jobs > 1 and len(batches) > 1 else map(self.analyse, batches)
+        # Results first: zip then runs the worker generator to its end, which shuts the pool down.
+        for (found, framed), batch in zip(results, batches):
             mentions.extend(found)
-            framings.extend(self.framings(batch, found))
+            framings.extend(framed)
             done += len(batch)
             if progress:
                 progress(done, len(documents))
@@ -80,24 +99,48 @@ class Auditor:
               mentions: Sequence[Sequence[Mention]], framings: Sequence[Sequence[Framing]]) -> SiteReport:
         """Return the SiteReport, judging each document against the site's target family."""
         names = list(self.families.families)
+        # Allowed phrases and suppressed mentions must not count towards the site's dominant family either.
+        mentions = [mark_mentions(d, ms, self.settings) for d, ms in zip(documents, mentions)]
         site = site_tally(mentions, names)
         target = target_family(self.settings.preferred, site)
         by_id = {id(d): i for i, d in enumerate(documents)}
         reports: list[DocumentReport] = []
         for item in items:
             if isinstance(item, InputFailure):
-                reports.append(judge_failure(item, self.settings, names))
+                reports.append(drop_suppressed(judge_failure(item, self.settings, names), None, self.settings))
                 continue
             i = by_id[id(item)]
-            extra = self.framer.mismatch_findings(mentions[i], framings[i], self.settings) if self.framer else ()
+            extra = mismatch_findings(mentions[i], framings[i], self.settings, self.families)
             report = judge_document(item, mentions[i], framings[i], self.settings, self.families,
                                     target, site, extra)
-            if self.framer is not None:
-                report = self.framer.with_document_framing(report)
-            reports.append(report)
-        framer = self.framer
-        return judge_site(reports, site, __version__, framer.info if framer else None,
-                          framer.aggregate([r.framing for r in reports if r.framing]) if framer else None)
+            reports.append(replace(drop_suppressed(report, item, self.settings), framing=aggregate(framings[i])))
+        framed = [r for r in reports if r.framing is not None]
+        site_framing = aggregate([r.framing for r in framed], [max(len(r.text), 1) for r in framed])
+        return judge_site(reports, site, __version__, self.model_info(), site_framing)
+
+    def model_info(self):
+        """Return the framing model's ModelInfo (None when no model is used), without loading it
+        here when worker processes already did."""
+        if not self._framer_loaded and self._worker_info is not None:
+            return self._worker_info[0]
+        return self.framer.info if self.framer else None
+
+    def _in_workers(self, batches: list[list[Document]]) -> Iterator[tuple[list[list[Mention]], list[list[Framing]]]]:
+        from concurrent.futures import ProcessPoolExecutor
+
+        global _PARENT
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        threads = max(cores // self.jobs, 1)
+        self.nlp  # built once here: workers started with fork inherit it (with spawn, each builds its own)
+        _PARENT = self
+        try:
+            with ProcessPoolExecutor(min(self.jobs, len(batches)), initializer=_start_worker,
+                                     initargs=(self.settings, threads)) as pool:
+                for found, framed, info in pool.map(_analyse_in_worker, batches):
+                    self._worker_info = (info,)
+                    yield found, framed
+        finally:
+            _PARENT = None
 
     def audit_paths(self, paths: Iterable[str], progress: Progress | None = None) -> SiteReport:
         """Return the SiteReport of files, folders and "-" (stdin)."""
@@ -108,3 +151,46 @@ class Auditor:
         from clientlens.ingest.text import load_text
 
         return self.audit_all([load_text(text, path, Kind.TEXT)]).documents[0]
+
+    def contract_all(self, items: Iterable[Document | InputFailure], progress: Progress | None = None) -> SiteReport:
+        """Return the SiteReport of contracts: each judged on its own, with its defined-term analysis."""
+        from clientlens.judge.contract import contract_report, counts_tally
+
+        reports: list[DocumentReport] = []
+        # One contract at a time: each is its own "site" (its target is its own defined term), and
+        # a folder of long PDFs never has more than one document's text loaded.
+        for done, item in enumerate(items, 1):
+            item = replace(item, kind=Kind.CONTRACT)
+            report = self.audit_all([item]).documents[0]
+            if isinstance(item, Document):
+                # Ignore comments and per-file ignores cover the defined-term findings too.
+                report = drop_suppressed(contract_report(item, report, self.settings, self.families), item,
+                                         self.settings)
+            reports.append(report)
+            if progress:
+                progress(done, 0)
+        framed = [r for r in reports if r.framing is not None]
+        site_framing = aggregate([r.framing for r in framed], [max(len(r.text), 1) for r in framed])
+        return judge_site(reports, counts_tally(reports, list(self.families.families)), __version__,
+                          self.model_info(), site_framing)
+
+    def contract_paths(self, paths: Iterable[str], progress: Progress | None = None) -> SiteReport:
+        """Return the contract SiteReport of PDF, DOCX, text and Markdown files and folders."""
+        return self.contract_all(load_documents(paths, self.settings), progress)
+
+
+_WORKER: Auditor | None = None
+_PARENT: Auditor | None = None  # the Auditor that started the workers, as a forked worker sees it
+
+
+def _start_worker(settings: Settings, threads: int) -> None:
+    """Set up this worker process's Auditor; the model, if any, gets this worker's share of the cores."""
+    global _WORKER
+    os.environ["CLIENTLENS_THREADS"] = str(threads)
+    _WORKER = _PARENT if _PARENT is not None and _PARENT.settings == settings else Auditor(settings)
+
+
+def _analyse_in_worker(batch: list[Document]) -> tuple[list[list[Mention]], list[list[Framing]], object]:
+    assert _WORKER is not None
+    found, framed = _WORKER.analyse(batch)
+    return found, framed, _WORKER.model_info()

@@ -113,6 +113,21 @@ class Block:
 
 
 @dataclass(frozen=True)
+class Comment:
+    """A comment in the source (`<!-- ... -->` in HTML or Markdown): source offsets, 1-based lines, inner text.
+
+    Ingest keeps them because the text it hands on has no comments, yet inline directives
+    (`<!-- clientlens: ignore-next-line -->`) live in them.
+    """
+
+    start: int
+    end: int
+    line: int
+    end_line: int
+    text: str
+
+
+@dataclass(frozen=True)
 class Document:
     """One unit of text to audit. Every later offset points into `text`."""
 
@@ -122,6 +137,7 @@ class Document:
     offsets: OffsetMap = field(default_factory=OffsetMap)
     blocks: tuple[Block, ...] = ()
     meta: Mapping[str, str] = field(default_factory=dict)
+    comments: tuple[Comment, ...] = ()
 
     def scope_at(self, offset: int) -> str:
         """Return the scope of the block holding `offset`, or "body"."""
@@ -158,7 +174,8 @@ class Mention:
     (they differ only for HTML and other mapped formats). `role` is "own" for the people the
     document's author serves, "third_party" for someone else's clients or customers ("their
     customers", "Client's customers"), "discussion" next to talk about the word itself, and
-    "allowed" inside an allowed phrase; only own person-sense mentions count.
+    "allowed" inside an allowed phrase, "suppressed" under a `clientlens: ignore` directive or a
+    per-file ignore; only own person-sense mentions count.
     """
 
     start: int
@@ -216,6 +233,7 @@ class Finding:
     suggestion: str | None = None
     because: str = ""
     related: tuple[Location, ...] = ()
+    page: int | None = None  # 1-based page of a paged source (PDF); None elsewhere
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Sources (files, folders, "-" for stdin) -> Documents, one loader per suffix.
+"""Sources (files, folders, "-" for stdin, http(s) URLs) -> Documents, one loader per suffix.
 
 `load_documents` never raises for a bad source: it yields an InputFailure with a one-line
 reason, so one unreadable file never stops the audit of the others.
@@ -6,20 +6,26 @@ reason, so one unreadable file never stops the audit of the others.
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import sys
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
-from clientlens.config import Settings
+from clientlens.config import Settings, path_matches
 from clientlens.errors import InputError
 from clientlens.ingest.decode import decode_bytes
+from clientlens.ingest.docx import load_docx
 from clientlens.ingest.html import load_html
 from clientlens.ingest.jsonl import load_jsonl
+from clientlens.ingest.links import is_url
 from clientlens.ingest.markdown import load_markdown
+from clientlens.ingest.pdf import load_pdf
+from clientlens.ingest.saved import is_saved_crawl, load_saved_crawl
 from clientlens.ingest.text import load_text
 from clientlens.types import Document, InputFailure, Kind
+
+if TYPE_CHECKING:
+    from clientlens.ingest.crawl import CrawlOptions, CrawlProgress
 
 Loaded = Iterator[Document | InputFailure]
 TextLoader = Callable[[str, str], Iterable[Document | InputFailure] | Document]
@@ -32,7 +38,7 @@ TEXT_LOADERS: dict[str, TextLoader] = {
     ".jsonl": load_jsonl, ".ndjson": load_jsonl,
 }
 # Binary formats (PDF, DOCX) register here: they read the file themselves.
-BYTES_LOADERS: dict[str, BytesLoader] = {}
+BYTES_LOADERS: dict[str, BytesLoader] = {".pdf": load_pdf, ".docx": load_docx}
 
 
 def supported_suffixes() -> tuple[str, ...]:
@@ -40,12 +46,24 @@ def supported_suffixes() -> tuple[str, ...]:
     return tuple(sorted({*TEXT_LOADERS, *BYTES_LOADERS}))
 
 
-def load_documents(sources: Iterable[str], settings: Settings | None = None) -> Loaded:
-    """Yield Documents (and InputFailures) for files, folders (recursive) and "-" (stdin)."""
+def load_documents(sources: Iterable[str], settings: Settings | None = None,
+                   crawl: "CrawlOptions | None" = None, crawl_progress: "CrawlProgress | None" = None) -> Loaded:
+    """Yield Documents (and InputFailures) for files, folders (recursive), "-" (stdin) and URLs.
+
+    A URL is crawled with `crawl` options (see ingest/crawl.py); a folder saved by a crawl
+    is read back through its manifest, with the same paths (URLs) as the live crawl.
+    """
     settings = settings or Settings()
+    crawls = 0
     for source in sources:
         if source == "-":
             yield from _from_stdin()
+            continue
+        if is_url(source):
+            from clientlens.ingest.crawl import crawl_documents
+
+            yield from crawl_documents(source, crawl, crawl_progress, save_index=crawls)
+            crawls += 1
             continue
         path = Path(source)
         try:
@@ -54,7 +72,9 @@ def load_documents(sources: Iterable[str], settings: Settings | None = None) -> 
         except OSError as exc:
             yield InputFailure(source, f"{source}: cannot open ({exc.strerror or exc})")
             continue
-        if is_dir:
+        if is_dir and is_saved_crawl(path):
+            yield from load_saved_crawl(path)
+        elif is_dir:
             yield from _from_folder(path, settings)
         elif not exists:
             reason = "broken symbolic link" if path.is_symlink() else "no such file or folder"
@@ -111,9 +131,9 @@ def _from_stdin() -> Loaded:
 
 
 def _wanted(relative: str, settings: Settings) -> bool:
-    if settings.include and not any(fnmatch.fnmatch(relative, g) for g in settings.include):
+    if settings.include and not path_matches(relative, settings.include):
         return False
-    return not any(fnmatch.fnmatch(relative, g) for g in settings.exclude)
+    return not path_matches(relative, settings.exclude)
 
 
 def _from_folder(folder: Path, settings: Settings) -> Loaded:

@@ -7,11 +7,12 @@ so findings point at the right line and column of the HTML file.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from html.parser import HTMLParser
 
-from clientlens.types import Block, Document, Kind, OffsetMap
+from clientlens.types import Block, Comment, Document, Kind, OffsetMap
 
 _SKIP = frozenset({"script", "style", "noscript", "template", "svg", "nav", "footer",
                    "select", "iframe", "object", "canvas"})
@@ -34,6 +35,7 @@ class _TextCollector(HTMLParser):
         self.blocks: list[Block] = []
         self.skip_depth = 0
         self.stack: list[tuple[str, int]] = []
+        self.comments: list[Comment] = []
 
     def _offset(self) -> int:
         line, col = self.getpos()
@@ -96,6 +98,16 @@ class _TextCollector(HTMLParser):
             return
         self._emit(data, self._offset())
 
+    def handle_comment(self, data: str) -> None:
+        # Comments are not text, but inline directives (clientlens: ignore-next-line) live in them.
+        start = self._offset()
+        if not self.source.startswith("<!--", start):
+            return
+        close = self.source.find(">", start + 4 + len(data))
+        end = close + 1 if close != -1 else len(self.source)
+        line = bisect.bisect_right(self.line_starts, start)
+        self.comments.append(Comment(start, end, line, bisect.bisect_right(self.line_starts, end - 1), data))
+
     def handle_entityref(self, name: str) -> None:
         self._charref(f"&{name}")
 
@@ -119,4 +131,4 @@ def load_html(source: str, path: str, kind: Kind = Kind.PAGE) -> Document:
     return Document(path=path, kind=kind, text=text,
                     offsets=OffsetMap.for_source(source, tuple(parser.segments)),
                     blocks=tuple(sorted(parser.blocks, key=lambda b: b.start)),
-                    meta={"format": "html"})
+                    meta={"format": "html"}, comments=tuple(parser.comments))

@@ -6,9 +6,10 @@ into the source, so `source[start:end] == surface` holds without a map.
 
 from __future__ import annotations
 
+import bisect
 import re
 
-from clientlens.types import Block, Document, Kind, OffsetMap
+from clientlens.types import Block, Comment, Document, Kind, OffsetMap
 
 _FRONT_MATTER = re.compile(r"\A(?:\ufeff)?(---|\+\+\+)[ \t]*\r?\n.*?\r?\n\1[ \t]*(?:\r?\n|\Z)", re.S)
 _FENCE = re.compile(r"^([ \t]{0,3})(`{3,}|~{3,})[^\n]*\n.*?(?:^\1?[ \t]{0,3}\2[ \t]*$|\Z)", re.S | re.M)
@@ -23,28 +24,30 @@ _HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t].*$|^.+\n[ \t]{0,3}(?:=+|-+)[ \t]*
 _PARAGRAPH = re.compile(r"\S(?:.|\n(?![ \t]*\n))*")
 
 
-def _blank(text: list[str], start: int, end: int) -> None:
-    for i in range(start, end):
-        if text[i] not in "\r\n":
-            text[i] = " "
+_NOT_NEWLINE = re.compile(r"[^\r\n]")
+
+
+def _blank(text: str) -> str:
+    return _NOT_NEWLINE.sub(" ", text)
 
 
 def strip_markdown(source: str) -> tuple[str, tuple[Block, ...]]:
     """Return (text, code blocks): `source` with non-prose blanked, same length, same lines."""
-    chars = list(source)
+    current = source
     code: list[Block] = []
     for pattern, scope in ((_FRONT_MATTER, "meta"), (_FENCE, "code"), (_INDENTED_CODE, "code"),
                            (_HTML_COMMENT, "meta")):
-        for m in pattern.finditer("".join(chars)):
-            if m.group(0).strip():
-                _blank(chars, m.start(), m.end())
-                code.append(Block(m.start(), m.end(), scope))
-    current = "".join(chars)
+
+        def skip(m: re.Match[str], scope: str = scope) -> str:
+            if not m.group(0).strip():
+                return m.group(0)
+            code.append(Block(m.start(), m.end(), scope))
+            return _blank(m.group(0))
+
+        current = pattern.sub(skip, current)
     for pattern in (_INLINE_CODE, _LINK_TARGET, _REF_DEF, _AUTOLINK, _HTML_TAG):
-        for m in pattern.finditer(current):
-            start = m.start() + (1 if pattern is _LINK_TARGET else 0)
-            _blank(chars, start, m.end())
-        current = "".join(chars)
+        keep = 1 if pattern is _LINK_TARGET else 0  # a link keeps its closing "]"
+        current = pattern.sub(lambda m: m.group(0)[:keep] + _blank(m.group(0)[keep:]), current)
     return current, tuple(code)
 
 
@@ -57,5 +60,23 @@ def load_markdown(source: str, path: str, kind: Kind = Kind.PAGE) -> Document:
         if not any(s <= m.start() < e for s, e in headed):
             blocks.append(Block(m.start(), m.end(), "body"))
     blocks.sort(key=lambda b: b.start)
-    return Document(path=path, kind=kind, text=text, offsets=OffsetMap.for_source(source),
-                    blocks=tuple(blocks), meta={"format": "markdown"})
+    offsets = OffsetMap.for_source(source)
+    return Document(path=path, kind=kind, text=text, offsets=offsets,
+                    blocks=tuple(blocks), meta={"format": "markdown"},
+                    comments=_comments(source, code, offsets.line_starts))
+
+
+def _comments(source: str, skipped: tuple[Block, ...], line_starts: tuple[int, ...]) -> tuple[Comment, ...]:
+    """Return the HTML comments of the prose (not those shown as code), with their lines."""
+    out = []
+    for block in skipped:
+        if block.scope != "meta" or not source.startswith("<!--", block.start):
+            continue
+        line_start = line_starts[bisect.bisect_right(line_starts, block.start) - 1]
+        # An odd number of backticks before it on its line: the comment is shown in inline code
+        # (documentation about the directives), not a directive itself.
+        if source.count("`", line_start, block.start) % 2:
+            continue
+        out.append(Comment(block.start, block.end, bisect.bisect_right(line_starts, block.start),
+                           bisect.bisect_right(line_starts, block.end - 1), source[block.start + 4:block.end - 3]))
+    return tuple(out)

@@ -17,10 +17,13 @@ def rewrite(surface: str, target: str, families: FamilySet) -> str:
     parts = body.split("-")
     singular, plural = families.singular_plural(target)
     number = _number_of_forms(families)
-    for i, part in enumerate(parts):
-        lower = part.lower()
-        if lower in number:
-            parts[i] = match_case(part, plural if number[lower] == "plural" else singular)
+    # Longest runs of parts first: a family form may itself be hyphenated ("end-user").
+    for size in range(len(parts), 0, -1):
+        hit = next((i for i in range(len(parts) - size + 1)
+                    if "-".join(parts[i:i + size]).lower() in number), None)
+        if hit is not None:
+            word = "-".join(parts[hit:hit + size])
+            parts[hit:hit + size] = [match_case(word, plural if number[word.lower()] == "plural" else singular)]
             break
     rewritten = "-".join(parts)
     if possessive == "'" and not rewritten.endswith("s"):
@@ -44,3 +47,24 @@ def match_case(model: str, word: str) -> str:
     if model[:1].isupper():
         return word[:1].upper() + word[1:]
     return word
+
+
+# Spelled with a vowel but said with a consonant ("a user", "a union"), and the reverse ("an hour").
+_CONSONANT_SOUND = ("one", "once", "uni", "use", "usi", "usu", "uti", "ure", "uro", "eu", "ewe", "ubi")
+_VOWEL_SOUND = ("hour", "honest", "honour", "honor", "heir")
+
+
+def indefinite_article(word: str) -> str:
+    """Return "an" when `word` starts with a vowel sound, else "a" (a small rule with exceptions)."""
+    lower = word.lower().lstrip("\"'‘“(")
+    if lower.startswith(_VOWEL_SOUND):
+        return "an"
+    if lower.startswith(_CONSONANT_SOUND):
+        return "a"
+    return "an" if lower[:1] in ("a", "e", "i", "o", "u") else "a"
+
+
+def fix_article(article: str, word: str) -> str:
+    """Return the indefinite article to put before `word`, in the case of `article` ("A" -> "An")."""
+    wanted = indefinite_article(word)
+    return article if article.lower() == wanted else match_case(article, wanted)

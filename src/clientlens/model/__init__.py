@@ -9,12 +9,12 @@ if TYPE_CHECKING:
 
 
 def load_default_framer(settings: "Settings"):
-    """Return the Framer for the bundled (or configured) framing model, or None when none is installed."""
-    from clientlens.model.framer import find_model_dir
+    """Return a Framer over the configured or bundled model, or None when none is installed."""
+    from clientlens.model.locate import find_model_dir
 
     model_dir = find_model_dir(settings.model_dir)
     if model_dir is None:
         return None
     from clientlens.model.framer import Framer
 
-    return Framer.load(model_dir, settings)
+    return Framer.load(model_dir)

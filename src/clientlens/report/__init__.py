@@ -19,7 +19,32 @@ def _text(report: SiteReport, color: bool = False) -> str:
     return render_text(report, color=color)
 
 
-WRITERS: dict[str, Callable[..., str]] = {"text": _text, "json": _json}
+def _sarif(report: SiteReport, color: bool = False) -> str:
+    from clientlens.report.sarif import render_sarif
+
+    return render_sarif(report)
+
+
+def _html(report: SiteReport, color: bool = False) -> str:
+    from clientlens.report.html import render_html
+
+    return render_html(report)
+
+
+def _markdown(report: SiteReport, color: bool = False) -> str:
+    from clientlens.report.markdown import render_markdown
+
+    return render_markdown(report)
+
+
+def _github(report: SiteReport, color: bool = False) -> str:
+    from clientlens.report.github import render_github
+
+    return render_github(report)
+
+
+WRITERS: dict[str, Callable[..., str]] = {"text": _text, "json": _json, "sarif": _sarif, "html": _html,
+                                          "markdown": _markdown, "github": _github}
 
 
 def render(report: SiteReport, fmt: str, color: bool = False) -> str:

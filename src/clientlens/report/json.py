@@ -25,10 +25,13 @@ def mention_dict(m: Mention) -> dict[str, Any]:
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:
-    """Return the JSON form of a finding (DESIGN keys plus because)."""
-    return {"rule": f.rule, "severity": f.severity.value, "message": f.message, "start": f.start,
-            "end": f.end, "line": f.line, "column": f.column, "suggestion": f.suggestion,
-            "because": f.because}
+    """Return the JSON form of a finding (DESIGN keys plus because, and page for paged sources)."""
+    out = {"rule": f.rule, "severity": f.severity.value, "message": f.message, "start": f.start,
+           "end": f.end, "line": f.line, "column": f.column, "suggestion": f.suggestion,
+           "because": f.because}
+    if getattr(f, "page", None) is not None:
+        out["page"] = f.page
+    return out
 
 
 def document_dict(d: DocumentReport) -> dict[str, Any]:

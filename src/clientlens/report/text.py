@@ -39,11 +39,34 @@ def render_text(report: SiteReport, color: bool = False, width: int = 100) -> st
                       state, str(len(d.findings)))
     console.print(pages)
     lines = [finding_line(d.path, f) for d in report.documents for f in d.findings]
-    text = buffer.getvalue()
+    text = buffer.getvalue() + contract_section(report)
     return text + ("\n".join(lines) + "\n" if lines else "No findings.\n")
 
 
 def finding_line(path: str, f) -> str:
-    """Return `path:line:col  rule  message  -> suggestion` for one finding."""
+    """Return `path:line:col  rule  message  -> suggestion` for one finding (plus the page of a PDF)."""
     tail = f"  -> {f.suggestion}" if f.suggestion else ""
-    return f"{path}:{f.line}:{f.column}  {f.rule}  {f.message}{tail}"
+    page = f" (page {f.page})" if getattr(f, "page", None) else ""
+    return f"{path}:{f.line}:{f.column}{page}  {f.rule}  {f.message}{tail}"
+
+
+def contract_section(report: SiteReport) -> str:
+    """Return the "contracts" section: one line per contract with its defined term and score, or ""."""
+    lines = []
+    for d in report.documents:
+        if d.contract is None:
+            continue
+        c = d.contract.to_dict()  # type: ignore[attr-defined]
+        parts = c["breakdown"]
+        scored = ", ".join(f"{name.split('_')[-1]} {p['score']:.0f}" if p.get("score") is not None
+                           else f"{name.split('_')[-1]} not scored" for name, p in parts.items()
+                           if name in ("defined_term_hygiene", "terminology_consistency", "framing"))
+        if c["defined_term"] is None:
+            head = "no definition of the party term found"
+        else:
+            where = c["definition"]
+            page = f", page {where['page']}" if where and where.get("page") else ""
+            who = "a party" if c["is_party"] else "a third party, not a party"
+            head = f"defines \"{c['defined_term']}\" ({who}) at line {where['line']}{page}"
+        lines.append(f"  {d.path}: {head}; score {c['score']:.0f}/100 ({scored})")
+    return "contracts\n" + "\n".join(lines) + "\n\n" if lines else ""

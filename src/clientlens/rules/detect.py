@@ -33,9 +33,9 @@ def detect_mentions(nlp: Language, documents: Sequence[Document], families: Fami
             jobs.append((index, lo))
             texts.append(doc.text[lo:hi])
     results: list[list[Mention]] = [[] for _ in documents]
-    for (index, lo), sdoc in zip(jobs, nlp.pipe(texts, batch_size=batch_size)):
+    for (index, lo), window, sdoc in zip(jobs, texts, nlp.pipe(texts, batch_size=batch_size)):
         doc = documents[index]
-        results[index].extend(to_mentions(sdoc, lo, doc.offsets, doc.scope_at))
+        results[index].extend(to_mentions(sdoc, lo, doc.offsets, doc.scope_at, text=window))
     return [mark_discussion(doc.text, found) for doc, found in zip(documents, results)]
 
 

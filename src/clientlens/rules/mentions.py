@@ -43,17 +43,19 @@ class MentionFinder:
         self.families: FamilySet = family_set({k: tuple(v) for k, v in (families or {}).items()})
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = self.find_spans(doc)
+        text = doc.text  # Doc.text joins every token on each access (as dear as tokenising): read it once.
+        spans = self.find_spans(doc, text)
+        table = token_words(doc) if spans else []
         for span in spans:
-            ctx = build_context(span, spans)
+            ctx = build_context(span, spans, text, table)
             span._.clientlens = SpanDecision(span.label_, decide_sense(ctx), decide_role(ctx))
         doc.spans[self.span_key] = spans
         return doc
 
-    def find_spans(self, doc: Doc) -> list[Span]:
-        """Return one span per family mention in `doc`, labelled with its family."""
+    def find_spans(self, doc: Doc, text: str | None = None) -> list[Span]:
+        """Return one span per family mention in `doc` (whose text is `text`), labelled with its family."""
         spans = []
-        text = doc.text
+        text = doc.text if text is None else text
         for match in self.families.pattern.finditer(text):
             start, end = match.start(), trim_closing_quote(text, match.start(), match.end())
             span = doc.char_span(start, end, label=self.families.family_of(match), alignment_mode="expand")
@@ -71,17 +73,23 @@ def char_bounds(span: Span) -> tuple[int, int]:
     return span.doc.user_data.get(("clientlens-chars", span.start, span.end), (span.start_char, span.end_char))
 
 
+def _word(tok) -> str | None:
+    if tok.is_space:
+        return None
+    word = tok.lower_
+    # An apostrophe after a space opens a quote; one glued to a word is a possessive.
+    if word in ("'", "’") and (tok.i == 0 or tok.doc[tok.i - 1].whitespace_ or tok.doc[tok.i - 1].is_space):
+        word = "‘"
+    return word
+
+
 def _words(tokens: Iterable) -> list[str]:
-    out = []
-    for tok in tokens:
-        if tok.is_space:
-            continue
-        word = tok.lower_
-        # An apostrophe after a space opens a quote; one glued to a word is a possessive.
-        if word in ("'", "’") and (tok.i == 0 or tok.doc[tok.i - 1].whitespace_ or tok.doc[tok.i - 1].is_space):
-            word = "‘"
-        out.append(word)
-    return out
+    return [w for w in map(_word, tokens) if w is not None]
+
+
+def token_words(doc: Doc) -> list[str | None]:
+    """Return each token's word as `_words` reads it (None for whitespace), for slicing by token index."""
+    return [_word(tok) for tok in doc]
 
 
 def _sentence(span: Span) -> Span:
@@ -91,38 +99,69 @@ def _sentence(span: Span) -> Span:
     return doc[max(0, span.start - 40):min(len(doc), span.end + 40)]
 
 
-def build_context(span: Span, spans: list[Span]) -> MentionContext:
-    """Return the MentionContext of `span`, with `spans` (all mentions of the doc) as neighbours."""
+def build_context(span: Span, spans: list[Span], text: str | None = None,
+                  table: list[str | None] | None = None) -> MentionContext:
+    """Return the MentionContext of `span`, with `spans` (all mentions of the doc) as neighbours.
+
+    `text` is `span.doc.text` and `table` its `token_words`, passed in by callers that build
+    many contexts for one doc (each costs a pass over every token).
+    """
     doc = span.doc
+    text = doc.text if text is None else text
+    table = token_words(doc) if table is None else table
+
+    def words_in(lo: int, hi: int) -> list[str]:
+        return [w for w in table[lo:hi] if w is not None]
+
     sent = _sentence(span)
     start, end = char_bounds(span)
-    surface = doc.text[start:end]
+    surface = text[start:end]
     lower = surface.lower()
     core_word = _core(lower)
     parts = tuple(p for p in lower.replace("’", "'").split("-") if _core(p) != core_word or p == "")
-    words = _words(sent)
+    words = words_in(sent.start, sent.end)
     neighbours = []
     for other in spans:
         if other is span or other.start < sent.start or other.end > sent.end:
             continue
         lo, hi = (other.end, span.start) if other.start < span.start else (span.end, other.start)
-        between = tuple(_words(doc[lo:hi])) if hi >= lo else ()
+        between = tuple(words_in(lo, hi)) if hi >= lo else ()
         neighbours.append(Neighbour(other.label_, max(hi - lo, 0), between))
     return MentionContext(
         surface=surface,
         family=span.label_,
         core=core_word,
         parts=parts,
-        before=tuple(_words(doc[max(sent.start, span.start - WINDOW):span.start])),
-        after=tuple(_words(doc[span.end:min(sent.end, span.end + WINDOW)])),
-        char_before=doc.text[start - 1] if start > 0 else "",
-        char_after=doc.text[end] if end < len(doc.text) else "",
+        before=tuple(words_in(max(sent.start, span.start - WINDOW), span.start)),
+        after=tuple(words_in(span.end, min(sent.end, span.end + WINDOW))),
+        char_before=text[start - 1] if start > 0 else "",
+        char_after=text[end] if end < len(text) else "",
+        raw_before=doc[span.start - 1].text if span.start > sent.start else "",
+        in_short_quote=_in_short_quote(text, start, end),
         sentence_words=frozenset(words),
         sentence_families=frozenset({span.label_, *(n.family for n in neighbours)}),
         neighbours=tuple(neighbours),
         sentence_length=len(words),
         question=any(w == "?" for w in words[-3:]),
     )
+
+
+_OPENERS = {'"': '"', "“": "”", "‘": "’"}
+
+
+def _in_short_quote(text: str, start: int, end: int, limit: int = 30) -> bool:
+    """Return True when [start, end) sits inside a quoted phrase of at most three words."""
+    left = text[max(0, start - limit):start]
+    for opener, closer in _OPENERS.items():
+        i = left.rfind(opener)
+        if i == -1 or closer in left[i + 1:] and closer != opener:
+            continue
+        j = text.find(closer, end, end + limit)
+        if j != -1:
+            phrase = left[i + 1:] + text[start:j]
+            if 1 < len(phrase.split()) <= 3 and "\n" not in phrase:
+                return True
+    return False
 
 
 def _core(word: str) -> str:
@@ -136,9 +175,11 @@ def _core(word: str) -> str:
     return word
 
 
-def to_mentions(doc: Doc, offset: int, offsets: OffsetMap, scope_at=None, span_key: str = SPAN_KEY) -> list[Mention]:
-    """Return the Mentions of a processed doc; `offset` is where the doc's text starts in the Document."""
+def to_mentions(doc: Doc, offset: int, offsets: OffsetMap, scope_at=None, span_key: str = SPAN_KEY,
+                text: str | None = None) -> list[Mention]:
+    """Return the Mentions of a processed doc; `offset` is where the doc's text (`text`) starts in the Document."""
     out = []
+    text = doc.text if text is None else text
     for span in doc.spans.get(span_key, []):
         decision: SpanDecision | None = span._.clientlens
         if decision is None:
@@ -147,7 +188,7 @@ def to_mentions(doc: Doc, offset: int, offsets: OffsetMap, scope_at=None, span_k
         loc = offsets.locate(offset + start, offset + end)
         out.append(Mention(
             start=offset + start, end=offset + end, line=loc.line, column=loc.column,
-            surface=doc.text[start:end], family=decision.family, sense=decision.vote.sense,
+            surface=text[start:end], family=decision.family, sense=decision.vote.sense,
             confidence=round(decision.vote.confidence, 3), decided_by=decision.vote.decided_by,
             cue=decision.vote.cue, scope=scope_at(offset + start) if scope_at else "body",
             role=decision.role, source_start=loc.start, source_end=loc.end,

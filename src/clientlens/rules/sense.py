@@ -25,6 +25,8 @@ META_CUES = frozenset(_DATA["meta_cues"])
 COMPARISON_LINKS = frozenset(_DATA["comparison_links"])
 PERSON_DETERMINERS = frozenset(_DATA["possessive_determiners"])
 THIRD_PARTY_BEFORE = frozenset(_DATA["third_party_before"])
+TECH_WORDS = frozenset(_DATA["tech_words"])
+ACRONYM_EXCEPTIONS = frozenset(_DATA["software_acronym_exceptions"])
 QUOTES = {'"': '"', "'": "'", "“": "”", "‘": "’", "«": "»", "`": "`", "„": "“"}
 POSSESSIVE_MARKS = frozenset({"'s", "’s", "'", "’"})
 SOFT_WORDS = frozenset({'"', "'", "“", "”", "‘", "’", "*", "_", ":", "`"})
@@ -61,6 +63,7 @@ class MentionContext:
     after: tuple[str, ...]
     char_before: str
     char_after: str
+    raw_before: str
     sentence_words: frozenset[str]
     sentence_families: frozenset[str]
     neighbours: tuple[Neighbour, ...]
@@ -85,6 +88,8 @@ class MentionContext:
             if not (skip_soft and word in SOFT_WORDS):
                 return word
         return ""
+
+    in_short_quote: bool = False
 
     @property
     def quoted(self) -> bool:
@@ -120,6 +125,10 @@ def software_compound(ctx: MentionContext) -> SenseVote | None:
     before = ctx.word_before(skip_soft=False)
     if before in SOFTWARE_BEFORE:
         return SenseVote(Sense.NON_PERSON, 0.9, "rule:software-compound", before)
+    raw = ctx.raw_before
+    if 2 <= len(raw) <= 6 and raw.isupper() and raw.isalpha() and raw not in ACRONYM_EXCEPTIONS:
+        # "MCP client", "NATS client": an acronym before client is nearly always a protocol or product.
+        return SenseVote(Sense.NON_PERSON, 0.8, "rule:software-compound", raw)
     after = ctx.after[:2]
     nxt = after[1] if len(after) == 2 and after[0] in ("/", "-") else (after[0] if after else "")
     if nxt in SOFTWARE_AFTER:
@@ -130,9 +139,33 @@ def software_compound(ctx: MentionContext) -> SenseVote | None:
 
 
 def quoted_word(ctx: MentionContext) -> SenseVote | None:
-    """The word alone in quotes ('client', “customers”) is mentioned, not used: meta."""
+    """The word alone in quotes ('client', “customers”) is mentioned, not used: meta.
+
+    A short quoted phrase ("client money", "Dear Customer") is weaker evidence: the phrase
+    may be named as a phrase or may just be quoted speech, so the vote is unsure.
+    """
     if ctx.quoted:
         return SenseVote(Sense.META, 0.9, "rule:quoted-word", ctx.char_before + ctx.char_after)
+    if ctx.in_short_quote:
+        return SenseVote(Sense.META, 0.7, "rule:quoted-word", "short quoted phrase")
+    return None
+
+
+def glossary_headword(ctx: MentionContext) -> SenseVote | None:
+    """A glossary entry ("Client: whoever pays the invoice") defines the word: meta."""
+    if not ctx.before or ctx.before[-1] in (".", "\n"):
+        if ctx.after[:1] == (":",) and ctx.capitalised:
+            return SenseVote(Sense.META, 0.7, "rule:glossary-headword", ":")
+    return None
+
+
+def tech_context(ctx: MentionContext) -> SenseVote | None:
+    """A client in a sentence full of network or software words is probably software (unsure)."""
+    if ctx.family != "client" or ctx.core == "clientele":
+        return None
+    cues = ctx.sentence_words & TECH_WORDS
+    if len(cues) >= 2:
+        return SenseVote(Sense.NON_PERSON, 0.65, "rule:tech-context", " ".join(sorted(cues)[:3]))
     return None
 
 
@@ -176,29 +209,22 @@ def word_comparison(ctx: MentionContext) -> SenseVote | None:
     return None
 
 
-def meta_sentence(ctx: MentionContext) -> SenseVote | None:
-    """A sentence about the words themselves (both families plus a cue like 'term'): weak meta."""
-    if len(ctx.sentence_families) < 2 or not ctx.sentence_words & META_CUES:
-        return None
-    if ctx.word_before() in PERSON_DETERMINERS:
-        return None
-    cue = sorted(ctx.sentence_words & META_CUES)[0]
-    return SenseVote(Sense.META, 0.65, "rule:meta-sentence", cue)
-
-
 def person_determiner(ctx: MentionContext) -> SenseVote | None:
-    """'our clients', 'every customer', 'new clients': people being served: person."""
+    """'our clients', 'every customer', 'new clients': people being served: person.
+
+    In a sentence about software ("point your client at the sandbox") the determiner proves
+    little, so the vote drops below the model threshold and the model decides.
+    """
     before = ctx.word_before(skip_soft=False)
-    if before in PERSON_DETERMINERS:
-        return SenseVote(Sense.PERSON, 0.85, "rule:person-determiner", before)
-    if before in POSSESSIVE_MARKS:
-        return SenseVote(Sense.PERSON, 0.85, "rule:person-determiner", before)
+    if before in PERSON_DETERMINERS or before in POSSESSIVE_MARKS:
+        techy = ctx.family == "client" and len(ctx.sentence_words & TECH_WORDS) >= 2
+        return SenseVote(Sense.PERSON, 0.7 if techy else 0.85, "rule:person-determiner", before)
     return None
 
 
 SENSE_RULES: tuple[Rule, ...] = (
     defined_term, software_compound, quoted_word, emphasised_word, the_word,
-    word_comparison, person_determiner, meta_sentence,
+    word_comparison, glossary_headword, person_determiner, tech_context,
 )
 
 

@@ -1,0 +1,82 @@
+"""The `contract` command: defined-term analysis and a score for PDF, DOCX, text and Markdown contracts.
+
+Same options and exit codes as `audit` (see `exit_code` in cli.py).
+"""
+
+# No `from __future__ import annotations`: typer reads the option types of the command defined
+# inside register() at run time, and they are local names there.
+import os
+import sys
+from contextlib import nullcontext
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `contract` command to `app`."""
+    from clientlens.cli import FailOn, Format, exit_code, fail, import_spacy_without_torch, load_cli_settings, write_output
+    from clientlens.errors import ClientlensError
+
+    @app.command()
+    def contract(
+        paths: List[str] = typer.Argument(..., help="Contract files (.pdf, .docx, .txt, .md) or folders."),
+        fmt: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
+        output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
+        fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="Lowest severity that exits 1 [default: warning]."),
+        no_model: bool = typer.Option(False, "--no-model", help="Rules only: skip the framing model."),
+        config: Optional[Path] = typer.Option(None, "--config", help="Use this config file instead of searching."),
+        color: Optional[bool] = typer.Option(None, "--color/--no-color", help="Colour the text report [default: when a terminal]."),
+    ) -> None:
+        """Check contracts: the defined party term (Client, Customer...), its uses, and a 0-100 score."""
+        try:
+            settings = load_cli_settings(paths, config, fail_on=fail_on.value if fail_on else None,
+                                         use_model=False if no_model else None)
+            import_spacy_without_torch()
+            from clientlens.engine import Auditor
+            from clientlens.report import render
+
+            report = run_with_progress(Auditor(settings), paths)
+            use_color = color if color is not None else (output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+            write_output(render(report, fmt.value, color=use_color), output)
+        except ClientlensError as exc:
+            raise fail(str(exc))
+        code = exit_code(report, settings.fail_on)
+        if code == 2:
+            typer.echo("clientlens: error: no input could be read (see the report)", err=True)
+        raise typer.Exit(code)
+
+
+def run_with_progress(auditor, paths: List[str]):
+    """Return the contract SiteReport of `paths`, showing documents and PDF pages on a stderr bar."""
+    from clientlens.ingest.pdf import PAGE_PROGRESS
+
+    on_document, on_page, bar = _progress()
+    token = PAGE_PROGRESS.set(on_page)
+    try:
+        with bar:
+            return auditor.contract_paths(paths, progress=on_document)
+    finally:
+        PAGE_PROGRESS.reset(token)
+
+
+def _progress():
+    """Return (document callback, page callback, context manager); no-ops when stderr is no terminal."""
+    if not sys.stderr.isatty():
+        return None, None, nullcontext()
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress
+
+    bar = Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                   console=Console(stderr=True), transient=True)
+    task = bar.add_task("contracts", total=None)
+
+    def on_document(done: int, total: int) -> None:
+        # How many contracts a folder holds is not known until it has been read: show the count so far.
+        bar.update(task, description="contracts checked", completed=done, total=done)
+
+    def on_page(name: str, done: int, total: int) -> None:
+        bar.update(task, description=f"reading {Path(name).name}", completed=done, total=total)
+
+    return on_document, on_page, bar

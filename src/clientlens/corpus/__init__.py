@@ -1,0 +1,1 @@
+"""The labelled corpus: build it from raw authoring files, check it, and count it."""

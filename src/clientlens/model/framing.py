@@ -1,0 +1,143 @@
+"""FramingModel: load a model directory, predict framing (and sense for unsure mentions).
+
+preprocess (tokenise, length-sorted batches) -> forward (frozen bottom, tuned top, heads)
+-> postprocess (probabilities in the saved label order). Loaded once per process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from clientlens.errors import ModelError
+from clientlens.types import ModelInfo
+
+WEIGHTS = "model.safetensors"
+CONFIG = "config.json"
+REQUIRED = (WEIGHTS, CONFIG)
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """What a saved model directory says about itself (config.json)."""
+
+    name: str
+    version: str
+    base: str
+    labels: tuple[str, ...]
+    senses: tuple[str, ...]
+    split: int
+    max_length: int
+
+    @staticmethod
+    def read(model_dir: Path) -> "ModelConfig":
+        """Return the config of `model_dir`, or raise ModelError naming what is wrong."""
+        try:
+            raw = json.loads((model_dir / CONFIG).read_text(encoding="utf-8"))
+            return ModelConfig(raw["name"], raw["version"], raw["base"], tuple(raw["labels"]),
+                               tuple(raw["senses"]), int(raw["split"]), int(raw["max_length"]))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ModelError(f"{model_dir}: not a clientlens model ({CONFIG} unreadable: {exc})") from None
+
+    def to_dict(self) -> dict:
+        """Return the JSON form written to config.json."""
+        return {"name": self.name, "version": self.version, "base": self.base, "labels": list(self.labels),
+                "senses": list(self.senses), "split": self.split, "max_length": self.max_length}
+
+
+def sha256_of(path: Path) -> str:
+    """Return the hex sha256 of a file."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class FramingModel:
+    """The fine-tuned framing classifier plus the mention-sense head."""
+
+    def __init__(self, config: ModelConfig, tokenizer, base, top, head, sense_head, info: ModelInfo,
+                 batch_size: int = 32) -> None:
+        self.config = config
+        self.tokenizer = tokenizer
+        self.base = base
+        self.top = top
+        self.head = head
+        self.sense_head = sense_head
+        self.info = info
+        self.batch_size = batch_size
+
+    @classmethod
+    def load(cls, model_dir: Path, quantize: bool = False) -> "FramingModel":
+        """Return the model saved in `model_dir` (safetensors only; no pickle, no remote code)."""
+        model_dir = Path(model_dir)
+        missing = [f for f in REQUIRED if not (model_dir / f).is_file()]
+        if missing:
+            raise ModelError(f"{model_dir}: not a clientlens model (missing {', '.join(missing)})")
+        config = ModelConfig.read(model_dir)
+        from clientlens.model.encoder import load_base_encoder, load_tokenizer, set_threads
+        from clientlens.model.heads import build_modules, load_weights
+
+        set_threads()
+        base = load_base_encoder()
+        top, head, sense_head = build_modules(base, config)
+        load_weights(model_dir / WEIGHTS, top, head, sense_head)
+        if quantize:
+            from clientlens.model.heads import quantize_dynamic
+
+            top, head = quantize_dynamic(top), quantize_dynamic(head)
+        info = ModelInfo(config.name, config.version, sha256_of(model_dir / WEIGHTS))
+        return cls(config, load_tokenizer(), base, top, head, sense_head, info)
+
+    # preprocess ---------------------------------------------------------------
+    def _batches(self, texts: Sequence[str]):
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for i in range(0, len(order), self.batch_size):
+            idx = order[i:i + self.batch_size]
+            enc = self.tokenizer([texts[j] for j in idx], padding=True, truncation=True,
+                                 max_length=self.config.max_length, return_tensors="pt",
+                                 return_offsets_mapping=True)
+            yield idx, enc
+
+    # forward ------------------------------------------------------------------
+    def predict_proba(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        """Return one {label: probability} per text, in input order."""
+        import torch
+
+        from clientlens.model.encoder import bottom_forward, mean_pool, top_forward
+
+        out: list[dict[str, float] | None] = [None] * len(texts)
+        with torch.inference_mode():
+            for idx, enc in self._batches(texts):
+                hidden, mask = bottom_forward(self.base, enc["input_ids"], enc["attention_mask"], self.config.split)
+                hidden = top_forward(self.top, hidden, mask)
+                probs = torch.softmax(self.head(mean_pool(hidden, enc["attention_mask"])), -1).tolist()
+                for j, p in zip(idx, probs):
+                    out[j] = self._postprocess(p, self.config.labels)
+        return out  # type: ignore[return-value]
+
+    def predict_sense(self, items: Sequence[tuple[str, int, int]]) -> list[dict[str, float]]:
+        """Return {sense: probability} for each (text, start, end) mention, in input order."""
+        import torch
+
+        from clientlens.model.heads import sense_features
+
+        texts = [t for t, _, _ in items]
+        out: list[dict[str, float] | None] = [None] * len(items)
+        with torch.inference_mode():
+            for idx, enc in self._batches(texts):
+                spans = [(items[j][1], items[j][2]) for j in idx]
+                feats = sense_features(self.base, enc, spans, self.config.split)
+                probs = torch.softmax(self.sense_head(feats), -1).tolist()
+                for j, p in zip(idx, probs):
+                    out[j] = self._postprocess(p, self.config.senses)
+        return out  # type: ignore[return-value]
+
+    # postprocess --------------------------------------------------------------
+    @staticmethod
+    def _postprocess(probs: Sequence[float], labels: Sequence[str]) -> dict[str, float]:
+        return {label: float(p) for label, p in zip(labels, probs)}

