@@ -70,17 +70,30 @@ def floor_pass(texts: list[str]) -> Callable[[], int]:
     return run
 
 
+# Runs the command and reports its wall time and peak RSS. It is started from this (large)
+# process, but the command is started from it (small): ru_maxrss survives fork and exec, so
+# a command forked straight from here would report this process's size.
+_LAUNCHER = """
+import json, os, subprocess, sys, time
+start = time.perf_counter()
+proc = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(proc.pid, 0)
+wall = time.perf_counter() - start
+with open(sys.argv[1], "w") as out:
+    json.dump({"wall_s": wall, "rc": os.waitstatus_to_exitcode(status), "maxrss_mb": usage.ru_maxrss / 1024}, out)
+"""
+
+
 def child(argv: list[str], cwd: Path | None = None) -> dict:
-    """Run a child process; return its wall time, exit code, peak RSS (MB) and stdout."""
+    """Run a child process; return its wall time, exit code, peak RSS (MB, its largest process) and output."""
     env = dict(os.environ, NO_COLOR="1")
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    out, err = proc.stdout.read(), proc.stderr.read()  # type: ignore[union-attr]
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return {"wall_s": wall, "rc": proc.returncode, "maxrss_mb": usage.ru_maxrss / 1024,
-            "stdout": out.decode("utf-8", "replace"), "stderr": err.decode("utf-8", "replace")}
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "usage.json"
+        done = subprocess.run([sys.executable, "-c", _LAUNCHER, str(report), *argv], cwd=cwd, env=env,
+                              capture_output=True)
+        usage = json.loads(report.read_text()) if report.is_file() else {"wall_s": 0.0, "rc": done.returncode,
+                                                                         "maxrss_mb": 0.0}
+    return {**usage, "stdout": done.stdout.decode("utf-8", "replace"), "stderr": done.stderr.decode("utf-8", "replace")}
 
 
 def cli(*args: str) -> list[str]:
@@ -98,8 +111,22 @@ def summary(times: list[float], words: int, floor: float | None) -> dict:
     return row
 
 
-def bench_in_process(site: Path, model_dir: Path | None, runs: int) -> tuple[dict, dict]:
-    """Return (corpus facts, timings) of the floor, rules-only and full audits of `site`."""
+def full_auditor(model_dir: Path, quantize: bool):
+    """Return an Auditor with the model at `model_dir`, dynamically quantised to int8 if asked."""
+    from clientlens.config import Settings
+    from clientlens.engine import Auditor
+    from clientlens.model.framer import Framer
+
+    auditor = Auditor(Settings(model_dir=str(model_dir)))
+    if quantize:
+        # Settings has no switch for it (which variant ships is the model owner's call): set it here.
+        auditor._framer, auditor._framer_loaded = Framer.load(model_dir, quantize=True), True
+    return auditor
+
+
+def bench_in_process(site: Path, contracts: Path, model_dir: Path | None, runs: int) -> tuple[dict, dict]:
+    """Return (corpus facts, timings) of the floor, rules-only and full audits of `site`, and of
+    the rules-only contract check of `contracts`."""
     from clientlens.config import Settings
     from clientlens.engine import Auditor
     from clientlens.ingest import load_documents
@@ -119,19 +146,24 @@ def bench_in_process(site: Path, model_dir: Path | None, runs: int) -> tuple[dic
     rows["rules-only audit"] = summary(timed(lambda: rules.audit_all(docs), runs), words, floor)
     rows["rules-only, with ingest"] = summary(
         timed(lambda: Auditor(settings).audit_paths([str(site)]), runs), words, floor)
-    if model_dir is not None:
-        full = Auditor(Settings(model_dir=str(model_dir)))
-        framed = full.audit_all(docs)
-        passages = sum(len(r.framings) for r in framed.documents)
-        rows["full audit (rules + model)"] = summary(timed(lambda: full.audit_all(docs), max(runs // 2, 1)), words, floor)
-        rows["full audit (rules + model)"]["passages"] = passages
-    facts = {"documents": len(docs), "words": words, "family_hits": hits,
+    for name, quantize in (("full audit (rules + model)", False), ("full audit, int8 model", True)):
+        if model_dir is None:
+            break
+        full = full_auditor(model_dir, quantize)
+        framed = full.audit_all(docs)  # also the warm-up
+        rows[name] = summary(timed(lambda: full.audit_all(docs), max(runs // 2, 1), warmup=0), words, floor)
+        rows[name]["passages"] = sum(len(r.framings) for r in framed.documents)
+    papers = [d for d in load_documents([str(contracts)], settings) if isinstance(d, Document)]
+    contract_words = sum(len(d.text.split()) for d in papers)
+    rows["contract check, rules-only"] = summary(timed(lambda: rules.contract_all(papers), runs), contract_words, None)
+    facts = {"documents": len(docs), "words": words, "contract_words": contract_words, "family_hits": hits,
              "mentions": sum(len(r.mentions) for r in report.documents),
              "words_per_family_word": round(words / max(hits, 1), 1)}
     return facts, rows
 
 
-def bench_children(page: Path, site: Path, contracts: Path, model_dir: Path | None, runs: int) -> dict:
+def bench_children(page: Path, site: Path, contracts: Path, model_dir: Path | None, runs: int,
+                   jobs_model: bool = False) -> dict:
     """Return cold starts, peak memory and --jobs timings, each measured in child processes."""
     out: dict[str, dict] = {}
     no_model = cli("audit", str(page), "--no-model", "--format", "json")
@@ -143,9 +175,13 @@ def bench_children(page: Path, site: Path, contracts: Path, model_dir: Path | No
     out["site, rules-only (memory)"] = _median_child(cli("audit", str(site), "--no-model", "--format", "json"), 1)
     if model_dir is not None:
         out["site, with model (memory)"] = _median_child(cli("audit", str(site), "--format", "json", *model_args), 1)
+    count = sum(1 for _ in contracts.glob("*.txt"))
     for jobs in (1, 2):
-        out[f"contracts, rules-only, --jobs {jobs}"] = _median_child(
-            cli("audit", str(contracts), "--no-model", "--format", "json", "--jobs", str(jobs)), 1)
+        out[f"{count} contracts, rules-only, --jobs {jobs}"] = _median_child(
+            cli("audit", str(contracts), "--no-model", "--format", "json", "--jobs", str(jobs)), runs)
+    for jobs in (1, 2) if jobs_model and model_dir is not None else ():
+        out[f"{count} contracts, with model, --jobs {jobs}"] = _median_child(
+            cli("audit", str(contracts), "--format", "json", "--jobs", str(jobs), *model_args), 1)
     return out
 
 
@@ -190,9 +226,11 @@ def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=300)
     parser.add_argument("--words", type=int, default=200_000)
-    parser.add_argument("--contracts", type=int, default=200)
+    parser.add_argument("--contracts", type=int, default=200, help="contracts written beside the site")
+    parser.add_argument("--jobs-contracts", type=int, default=1000, help="contracts audited with --jobs 1 and 2")
+    parser.add_argument("--jobs-model", action="store_true", help="also time --jobs with the model (slow)")
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--quick", action="store_true", help="60 pages, 40,000 words, 3 runs, 100 contracts")
+    parser.add_argument("--quick", action="store_true", help="60 pages, 40,000 words, 3 runs, 100 + 200 contracts")
     parser.add_argument("--model-dir", help="framing model to use (default: models/framing, else runs/full1)")
     parser.add_argument("--no-model", action="store_true", help="skip every measure that needs the model")
     parser.add_argument("--no-children", action="store_true", help="skip cold starts, memory and --jobs")
@@ -200,18 +238,20 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--out", help="write the results as JSON here")
     args = parser.parse_args(argv)
     if args.quick:
-        args.pages, args.words, args.runs, args.contracts = 60, 40_000, 3, 100
+        args.pages, args.words, args.runs, args.contracts, args.jobs_contracts = 60, 40_000, 3, 100, 200
     model_dir = None if args.no_model else find_model_dir(args.model_dir)
     work = Path(args.workdir or tempfile.mkdtemp(prefix="clientlens-bench-"))
-    site, contracts = work / "site", work / "contracts"
+    site, contracts, many = work / "site", work / "contracts", work / "contracts-jobs"
     bench_site.write_site(site, args.pages, args.words)
     bench_site.write_contracts(contracts, args.contracts)
+    bench_site.write_contracts(many, args.jobs_contracts, seed=12)
     page = next(p for p in sorted(site.rglob("*.md")))
-    facts, rows = bench_in_process(site, model_dir, args.runs)
+    facts, rows = bench_in_process(site, contracts, model_dir, args.runs)
     result = {"machine": machine(), "model_dir": str(model_dir) if model_dir else None,
               "corpus": {**facts, "pages": args.pages, "contracts": args.contracts, "one_page": page.name},
               "runs": args.runs, "in_process": rows}
-    result["children"] = {} if args.no_children else bench_children(page, site, contracts, model_dir, args.runs)
+    result["children"] = {} if args.no_children else bench_children(page, site, many, model_dir, args.runs,
+                                                                     args.jobs_model)
     print(render_table(result))
     if args.out:
         Path(args.out).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

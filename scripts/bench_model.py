@@ -146,23 +146,33 @@ class _Recorder:
         return self.probs
 
 
-def measure(model, texts: list[str], dev: list[dict], runs: int, reference: list[dict] | None) -> dict:
-    """Return passages/s (median of `runs`), dev metrics and agreement with `reference` probabilities."""
+def speeds(models: dict[str, object], texts: list[str], runs: int) -> dict[str, list[float]]:
+    """Return each model's wall times for `predict_proba(texts)`, taken in turns (round-robin),
+    so that load from other processes on the machine falls on every variant alike."""
+    for model in models.values():
+        model.predict_proba(texts[:64])
+    times: dict[str, list[float]] = {name: [] for name in models}
+    for _ in range(runs):
+        for name, model in models.items():
+            start = time.perf_counter()
+            model.predict_proba(texts)
+            times[name].append(time.perf_counter() - start)
+    return times
+
+
+def accuracy(model, dev: list[dict], reference: list[dict] | None) -> tuple[dict, list[dict]]:
+    """Return (dev metrics and agreement with the `reference` probabilities, this model's probabilities)."""
     from clientlens.model.evaluate import evaluate_framing
 
-    model.predict_proba(texts[:64])
-    times = bench.timed(lambda: model.predict_proba(texts), runs, warmup=0)
     recorder = _Recorder(model)
     result = evaluate_framing(recorder, dev)
-    row = {"passages_per_s": round(len(texts) / statistics.median(times), 1), "runs_s": [round(t, 3) for t in times],
-           "dev_macro_f1": result.macro_f1, "dev_accuracy": result.accuracy}
+    row = {"dev_macro_f1": result.macro_f1, "dev_accuracy": result.accuracy}
     probs = recorder.probs
     if reference is not None:
         same = sum(max(p, key=p.get) == max(q, key=q.get) for p, q in zip(probs, reference))
         row["agree_with_fp32"] = round(same / len(dev), 4)
         row["max_prob_diff"] = round(max(abs(p[k] - q[k]) for p, q in zip(probs, reference) for k in p), 4)
-    row["_probs"] = probs
-    return row
+    return row, probs
 
 
 def recommend(rows: dict[str, dict]) -> str:
@@ -190,21 +200,23 @@ def main(argv: list[str] | None = None) -> dict:
     threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     workdir = Path(tempfile.mkdtemp(prefix="clientlens-onnx-"))
     rows: dict[str, dict] = {}
-    reference = None
+    models = {}
     for name, load in variants(model_dir, workdir, threads).items():
         if args.only and name not in args.only.split(","):
             continue
         start = time.perf_counter()
-        model = load()
-        load_s = time.perf_counter() - start
-        rows[name] = {"load_s": round(load_s, 2), **measure(model, texts, dev, args.runs, reference)}
-        if name == "fp32":
-            reference = rows[name]["_probs"]
-        print(f"{name:10} {rows[name]['passages_per_s']:8.1f} passages/s  dev macro-F1 {rows[name]['dev_macro_f1']:.4f}",
+        models[name] = load()
+        rows[name] = {"load_s": round(time.perf_counter() - start, 2)}
+    for name, times in speeds(models, texts, args.runs).items():
+        rows[name].update(passages_per_s=round(len(texts) / statistics.median(times), 1),
+                          runs_s=[round(t, 3) for t in times])
+    reference = None
+    for name, model in models.items():
+        row, probs = accuracy(model, dev, reference)
+        reference = probs if name == "fp32" else reference
+        rows[name].update(row)
+        print(f"{name:10} {rows[name]['passages_per_s']:8.1f} passages/s  dev macro-F1 {row['dev_macro_f1']:.4f}",
               flush=True)
-        del model
-    for row in rows.values():
-        row.pop("_probs")
     result = {"machine": bench.machine(), "model_dir": str(model_dir), "passages": len(texts), "dev": len(dev),
               "variants": rows, "recommended": recommend(rows) if "fp32" in rows else None}
     print(render_table(result))

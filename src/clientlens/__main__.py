@@ -2,4 +2,6 @@
 
 from clientlens.cli import main
 
-main()
+# Guarded: worker processes started with "spawn" (--jobs on macOS and Windows) import this module.
+if __name__ == "__main__":
+    main()

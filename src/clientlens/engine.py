@@ -131,7 +131,7 @@ class Auditor:
         global _PARENT
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
         threads = max(cores // self.jobs, 1)
-        self.nlp  # built once here: workers started with fork inherit it (with spawn, each builds its own)
+        _ = self.nlp  # built once here: workers started with fork inherit it (with spawn, each builds its own)
         _PARENT = self
         try:
             with ProcessPoolExecutor(min(self.jobs, len(batches)), initializer=_start_worker,

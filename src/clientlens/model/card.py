@@ -23,6 +23,15 @@ def _confusion(result: EvalResult) -> str:
     return "\n".join(rows)
 
 
+def _threshold_line(summary: Mapping) -> str:
+    sense = summary.get("sense") or {}
+    if "threshold" not in sense:
+        return "- Sense hand-off: rule votes below 0.75 confidence go to the sense head."
+    scores = ", ".join(f"{t}: {s}" for t, s in sense["thresholds_dev_macro_f1"].items())
+    return (f"- Sense hand-off: rule votes below {sense['threshold']} confidence go to the sense head "
+            f"(1.01 = the head decides every mention), chosen on dev macro-F1 ({scores}).")
+
+
 def render_model_card(summary: Mapping, results: Mapping[str, EvalResult], sha256: str) -> str:
     """Return the model card (Markdown): data, metrics per split, intended use, limits, how to retrain."""
     cfg = summary["config"]
@@ -48,6 +57,7 @@ def render_model_card(summary: Mapping, results: Mapping[str, EvalResult], sha25
         f"- Seed {cfg['seed']}, {cfg['epochs']} epochs (best dev epoch kept: {summary['framing']['epoch']}),",
         f"  lr {cfg['lr']}, batch {cfg['batch_size']}, max length {cfg['max_length']}.",
         f"- Training time: {summary['seconds']} s on the machine that trained it.",
+        _threshold_line(summary),
         "",
         "## Metrics",
         "Measured on held-out splits the model never trained on (dev chose the epoch; test is untouched).",

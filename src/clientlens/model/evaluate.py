@@ -95,12 +95,15 @@ def sense_items(records: Sequence[dict]) -> list[tuple[str, int, int, str]]:
     return [(r["text"], m["start"], m["end"], m["sense"]) for r in records for m in r["mentions"]]
 
 
-def evaluate_sense(records: Sequence[dict], model=None, threshold: float = 0.75) -> EvalResult:
-    """Return mention-sense metrics of the rules, refined by `model` where the rules are unsure."""
+def evaluate_sense(records: Sequence[dict], model=None, threshold: float | None = None, decided=None) -> EvalResult:
+    """Return mention-sense metrics of the rules, refined by `model` for rule votes below `threshold`
+    (default: the model's saved threshold). `decided` may pass precomputed rule votes."""
     from clientlens.model.sense import rule_senses
 
     senses = ("person", "non_person", "meta")
-    decided = rule_senses(records)
+    decided = decided if decided is not None else rule_senses(records)
+    if threshold is None:
+        threshold = model.config.sense_threshold if model is not None else 0.75
     gold = [m["sense"] for r in records for m in r["mentions"]]
     pred = [vote.sense.value if vote else "person" for vote in decided]
     if model is not None:

@@ -10,8 +10,6 @@ from clientlens.model.framing import FramingModel
 from clientlens.model.passages import passages_for
 from clientlens.types import Document, Framing, Mention, Sense
 
-SENSE_THRESHOLD = 0.75
-
 
 class Framer:
     """Wraps one loaded FramingModel for the engine."""
@@ -27,13 +25,14 @@ class Framer:
         return cls(FramingModel.load(model_dir, quantize=quantize))
 
     def refine_senses(self, documents: Sequence[Document], mentions: Sequence[Sequence[Mention]]) -> list[list[Mention]]:
-        """Return the mentions with the model's sense where the rules were unsure (confidence < 0.75)."""
+        """Return the mentions with the model's sense where the rules were less sure than the
+        model's saved threshold (chosen on the dev split when the model was trained)."""
         from clientlens.model.passages import mention_passage
 
         jobs = []
         for d, (doc, ms) in enumerate(zip(documents, mentions)):
             for i, m in enumerate(ms):
-                if m.confidence < SENSE_THRESHOLD:
+                if m.confidence < self.model.config.sense_threshold:
                     lo, hi = mention_passage(doc.text, m.start, m.end)
                     jobs.append((d, i, doc.text[lo:hi], m.start - lo, m.end - lo))
         out = [list(ms) for ms in mentions]
@@ -43,7 +42,7 @@ class Framer:
         for (d, i, _, _, _), p in zip(jobs, probs):
             sense = max(p, key=p.get)
             m = out[d][i]
-            if p[sense] > m.confidence:
+            if sense != m.sense.value or p[sense] > m.confidence:
                 out[d][i] = replace(m, sense=Sense(sense), confidence=round(p[sense], 3),
                                     decided_by=f"model:{self.tag}", cue=m.cue)
         return out

@@ -31,6 +31,7 @@ class ModelConfig:
     senses: tuple[str, ...]
     split: int
     max_length: int
+    sense_threshold: float = 0.75
 
     @staticmethod
     def read(model_dir: Path) -> "ModelConfig":
@@ -38,14 +39,16 @@ class ModelConfig:
         try:
             raw = json.loads((model_dir / CONFIG).read_text(encoding="utf-8"))
             return ModelConfig(raw["name"], raw["version"], raw["base"], tuple(raw["labels"]),
-                               tuple(raw["senses"]), int(raw["split"]), int(raw["max_length"]))
+                               tuple(raw["senses"]), int(raw["split"]), int(raw["max_length"]),
+                               float(raw.get("sense_threshold", 0.75)))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ModelError(f"{model_dir}: not a clientlens model ({CONFIG} unreadable: {exc})") from None
 
     def to_dict(self) -> dict:
         """Return the JSON form written to config.json."""
         return {"name": self.name, "version": self.version, "base": self.base, "labels": list(self.labels),
-                "senses": list(self.senses), "split": self.split, "max_length": self.max_length}
+                "senses": list(self.senses), "split": self.split, "max_length": self.max_length,
+                "sense_threshold": self.sense_threshold}
 
 
 def sha256_of(path: Path) -> str:

@@ -18,7 +18,7 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 def candidate_hits(text: str, families: FamilySet) -> list[tuple[int, int]]:
     """Return (start, end) of every regex hit of a family word in `text`."""
-    return [m.span() for m in families.pattern.finditer(text)]
+    return [m.span() for m in families.finditer(text)]
 
 
 def detect_mentions(nlp: Language, documents: Sequence[Document], families: FamilySet,

@@ -10,13 +10,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Mapping
+from typing import Iterator, Mapping
 
 BUILTIN_FAMILIES: dict[str, tuple[str, ...]] = {
     "client": ("client", "clients", "clientele"),
     "customer": ("customer", "customers"),
 }
 COLLECTIVE = frozenset({"clientele"})
+# What [A-Za-z] matches under re.IGNORECASE (four non-ASCII letters fold to ASCII ones), plus "-":
+# the characters a mention's hyphenated prefix is made of.
+_PREFIX_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-\u0130\u0131\u017f\u212a")
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,33 @@ class FamilySet:
     families: Mapping[str, tuple[str, ...]]
     pattern: re.Pattern[str]
     group_family: Mapping[str, str]
+    words: re.Pattern[str] | None = None
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """Yield the matches of `pattern` in `text`, exactly as `pattern.finditer(text)` does, faster.
+
+        Every match holds a family word, and the plain word search is several times faster
+        than the full pattern. From each word not inside the last match, the full pattern
+        searches on from the start of the letters and hyphens before it: no match can straddle
+        that point, so the search finds the same next match as a scan from the text's start.
+        """
+        if self.words is None:
+            yield from self.pattern.finditer(text)
+            return
+        done = at = 0
+        while (word := self.words.search(text, at)) is not None:
+            start = word.start()
+            at = start + 1
+            if start < done:
+                continue
+            while start > done and text[start - 1] in _PREFIX_CHARS:
+                start -= 1
+            match = self.pattern.search(text, start)
+            if match is None:
+                return
+            yield match
+            done = match.end()
+            at = max(at, done)
 
     def family_of(self, match: re.Match[str]) -> str:
         """Return the family name of a match of `pattern`."""
@@ -54,7 +84,8 @@ def _compile(items: tuple[tuple[str, tuple[str, ...]], ...]) -> FamilySet:
     # Underscores are not word characters here, so _customer_ (Markdown emphasis) still matches.
     regex = (rf"(?<![^\W_])(?<!-)(?:[A-Za-z]+-)*(?:{core})(?:['’]s|(?<=s)['’](?![^\W_]))?"
              rf"(?:-[A-Za-z]+)*(?![^\W_])")
-    return FamilySet(dict(items), re.compile(regex, re.IGNORECASE), group_family)
+    words = "|".join(re.escape(f) for _, forms in items for f in sorted(forms, key=len, reverse=True))
+    return FamilySet(dict(items), re.compile(regex, re.IGNORECASE), group_family, re.compile(words, re.IGNORECASE))
 
 
 def family_set(extra: Mapping[str, tuple[str, ...]] | None = None) -> FamilySet:

@@ -56,7 +56,7 @@ class MentionFinder:
         """Return one span per family mention in `doc` (whose text is `text`), labelled with its family."""
         spans = []
         text = doc.text if text is None else text
-        for match in self.families.pattern.finditer(text):
+        for match in self.families.finditer(text):
             start, end = match.start(), trim_closing_quote(text, match.start(), match.end())
             span = doc.char_span(start, end, label=self.families.family_of(match), alignment_mode="expand")
             if span is None:
