@@ -69,7 +69,7 @@ def test_sense_meta_words(mentions_of, text, surface, sense):
     ('Acme Ltd (the "Client") and Bolt Ltd.', "Client", P, "rule:defined-term"),
     ('Acme Ltd, hereinafter referred to as "Customer", agrees.', "Customer", P, "rule:defined-term"),
     ('Acme Ltd (“Customer”) agrees.', "Customer", P, "rule:defined-term"),
-    ('The word "Client" is capitalised in titles.', "Client", M, "rule:the-word"),
+    ('The word "Client" is capitalised in titles.', "Client", M, "rule:quoted-word"),
 ])
 def test_sense_defined_term(mentions_of, text, surface, sense, decided_by):
     m = sense_of(mentions_of, text, surface)

@@ -286,12 +286,15 @@ def train(config: TrainConfig, progress: Progress | None = None) -> Path:
     return _write_model(config, model_config, top, head, sense_head, summary, card)
 
 
-THRESHOLDS = (0.75, 0.86, 0.91, 0.96, 1.01)
+# Rule votes of 0.9 and above (defined terms, software compounds, "the word", quoted words)
+# always stand: on dev, handing the model every mention scored within half a point of 0.91, and
+# on the example site it turned "the word customer" into a person and "client portal" into software.
+THRESHOLDS = (0.75, 0.86, 0.91)
 
 
 def choose_sense_threshold(model_config, tokenizer, base, top, head, sense_head, dev, sense_best):
     """Return `model_config` with the rule-confidence threshold below which the model decides a
-    mention's sense, chosen as the best macro-F1 on the dev split (1.01: the model decides all)."""
+    mention's sense, chosen as the best macro-F1 on the dev split among THRESHOLDS."""
     import dataclasses
 
     from clientlens.model.evaluate import evaluate_sense
