@@ -47,6 +47,13 @@ def exit_code(report, fail_on: str) -> int:
     return 1 if any(f.severity.rank >= threshold for f in report.findings) else 0
 
 
+def color_wanted(color: Optional[bool], output: Optional[Path]) -> bool:
+    """Return whether to colour text output: as asked, else only on a terminal without NO_COLOR."""
+    if color is not None:
+        return color
+    return output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
 def fail(message: str) -> "typer.Exit":
     """Print a one-line error to stderr and return the Exit(2) to raise."""
     typer.echo(f"clientlens: error: {message}", err=True)
@@ -182,7 +189,7 @@ def audit(
             report, hidden = suppress.apply_baseline(report, known)
             if hidden:
                 typer.echo(f"clientlens: {hidden} finding(s) already in {baseline} not shown", err=True)
-        use_color = color if color is not None else (output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+        use_color = color_wanted(color, output)
         write_output(render(report, fmt.value, color=use_color), output)
     except ClientlensError as exc:
         raise fail(str(exc))

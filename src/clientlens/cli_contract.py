@@ -5,7 +5,6 @@ Same options and exit codes as `audit` (see `exit_code` in cli.py).
 
 # No `from __future__ import annotations`: typer reads the option types of the command defined
 # inside register() at run time, and they are local names there.
-import os
 import sys
 from contextlib import nullcontext
 from pathlib import Path
@@ -16,7 +15,7 @@ import typer
 
 def register(app: typer.Typer) -> None:
     """Add the `contract` command to `app`."""
-    from clientlens.cli import FailOn, Format, exit_code, fail, import_spacy_without_torch, load_cli_settings, write_output
+    from clientlens.cli import FailOn, Format, color_wanted, exit_code, fail, import_spacy_without_torch, load_cli_settings, write_output
     from clientlens.errors import ClientlensError
 
     @app.command()
@@ -38,7 +37,7 @@ def register(app: typer.Typer) -> None:
             from clientlens.report import render
 
             report = run_with_progress(Auditor(settings), paths)
-            use_color = color if color is not None else (output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+            use_color = color_wanted(color, output)
             write_output(render(report, fmt.value, color=use_color), output)
         except ClientlensError as exc:
             raise fail(str(exc))

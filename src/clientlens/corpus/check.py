@@ -102,7 +102,7 @@ def check_corpus(root: Path) -> list[CorpusIssue]:
     for kind in KINDS:
         rows_by_split = {split: read_split(root, kind, split) for split in SPLITS}
         if not any(rows_by_split.values()):
-            issues.append(CorpusIssue(kind, "error", f"no records: run `clientlens corpus build`"))
+            issues.append(CorpusIssue(kind, "error", "no records: run `clientlens corpus build`"))
             continue
         for split, rows in rows_by_split.items():
             issues += _schema_issues(root, kind, split, rows)

