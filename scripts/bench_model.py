@@ -10,8 +10,10 @@ fp32. The recommendation is the fastest variant that loses at most 1 point of ma
 This script only measures: which variant ships is the model owner's decision.
 
 Variants: fp32 (as shipped); int8 = FramingModel.load(quantize=True) (tuned top layers and
-head); int8-all (the frozen bottom layers too); onnx (the whole forward pass, exported with
-torch.onnx.export, run by ONNX Runtime); onnx-int8 (that graph with dynamic int8 weights).
+head); int8-all (the frozen bottom layers and the sense head too); onnx (the whole framing
+forward pass, exported with torch.onnx.export, run by ONNX Runtime); onnx-int8 (that graph
+with dynamic int8 weights). --threads 1 gives per-core speed, which load from other
+processes on a shared machine distorts least.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ import bench_site  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / "corpus" / "framing" / "dev.jsonl"
+SENSE_DEV = ROOT / "corpus" / "sense" / "dev.jsonl"
 
 
 class OnnxFraming:
@@ -104,7 +107,7 @@ def variants(model_dir: Path, workdir: Path, threads: int) -> dict[str, Callable
 
     def int8_all():
         model = FramingModel.load(model_dir, quantize=True)
-        model.base = quantize_dynamic(model.base)
+        model.base, model.sense_head = quantize_dynamic(model.base), quantize_dynamic(model.sense_head)
         return model
 
     def onnx(int8: bool):
@@ -160,14 +163,21 @@ def speeds(models: dict[str, object], texts: list[str], runs: int) -> dict[str, 
     return times
 
 
-def accuracy(model, dev: list[dict], reference: list[dict] | None) -> tuple[dict, list[dict]]:
-    """Return (dev metrics and agreement with the `reference` probabilities, this model's probabilities)."""
-    from clientlens.model.evaluate import evaluate_framing
+def accuracy(model, dev: list[dict], reference: list[dict] | None,
+             sense_dev: list[dict] = ()) -> tuple[dict, list[dict]]:
+    """Return (dev metrics and agreement with the `reference` probabilities, this model's probabilities).
+
+    Torch variants also get mention-sense macro-F1 (the sense head reads the quantised bottom
+    layers too); the ONNX graph holds the framing path only.
+    """
+    from clientlens.model.evaluate import evaluate_framing, evaluate_sense
 
     recorder = _Recorder(model)
     result = evaluate_framing(recorder, dev)
     row = {"dev_macro_f1": result.macro_f1, "dev_accuracy": result.accuracy}
     probs = recorder.probs
+    if sense_dev and not isinstance(model, OnnxFraming):
+        row["sense_dev_macro_f1"] = evaluate_sense(sense_dev, model).macro_f1
     if reference is not None:
         same = sum(max(p, key=p.get) == max(q, key=q.get) for p, q in zip(probs, reference))
         row["agree_with_fp32"] = round(same / len(dev), 4)
@@ -190,14 +200,17 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--dev", default=str(DEV), help="labelled framing records (JSONL)")
     parser.add_argument("--only", help="comma-separated variants to run (default: all)")
+    parser.add_argument("--threads", type=int, help="threads per model (default: every core, as the audit does)")
+    parser.add_argument("--speed-only", action="store_true", help="skip the dev-set accuracy")
     parser.add_argument("--out", help="write the results as JSON here")
     args = parser.parse_args(argv)
     model_dir = bench.find_model_dir(args.model_dir)
     if model_dir is None:
         raise SystemExit("bench_model: no framing model (models/framing or runs/full1); pass --model-dir")
     dev = [json.loads(line) for line in Path(args.dev).read_text(encoding="utf-8").splitlines() if line.strip()]
+    sense_dev = [json.loads(line) for line in SENSE_DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
     texts = site_passages(args.passages)
-    threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    threads = args.threads or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
     workdir = Path(tempfile.mkdtemp(prefix="clientlens-onnx-"))
     rows: dict[str, dict] = {}
     models = {}
@@ -207,18 +220,23 @@ def main(argv: list[str] | None = None) -> dict:
         start = time.perf_counter()
         models[name] = load()
         rows[name] = {"load_s": round(time.perf_counter() - start, 2)}
+    if args.threads:
+        import torch
+
+        torch.set_num_threads(args.threads)  # after loading: FramingModel.load sets every core
     for name, times in speeds(models, texts, args.runs).items():
         rows[name].update(passages_per_s=round(len(texts) / statistics.median(times), 1),
                           runs_s=[round(t, 3) for t in times])
     reference = None
-    for name, model in models.items():
-        row, probs = accuracy(model, dev, reference)
+    for name, model in models.items() if not args.speed_only else ():
+        row, probs = accuracy(model, dev, reference, sense_dev)
         reference = probs if name == "fp32" else reference
         rows[name].update(row)
         print(f"{name:10} {rows[name]['passages_per_s']:8.1f} passages/s  dev macro-F1 {row['dev_macro_f1']:.4f}",
               flush=True)
     result = {"machine": bench.machine(), "model_dir": str(model_dir), "passages": len(texts), "dev": len(dev),
-              "variants": rows, "recommended": recommend(rows) if "fp32" in rows else None}
+              "threads": threads, "variants": rows,
+              "recommended": recommend(rows) if "fp32" in rows and not args.speed_only else None}
     print(render_table(result))
     if args.out:
         Path(args.out).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
@@ -227,10 +245,12 @@ def main(argv: list[str] | None = None) -> dict:
 
 def render_table(result: dict) -> str:
     """Return the variants as a Markdown table."""
-    lines = ["| variant | passages/s | dev macro-F1 | agrees with fp32 | load s |", "| --- | ---: | ---: | ---: | ---: |"]
+    lines = ["| variant | passages/s | framing dev macro-F1 | agrees with fp32 | sense dev macro-F1 | load s |",
+             "| --- | ---: | ---: | ---: | ---: | ---: |"]
     for name, row in result["variants"].items():
-        lines.append(f"| {name} | {row['passages_per_s']:.1f} | {row['dev_macro_f1']:.4f} | "
-                     f"{row.get('agree_with_fp32', 1.0):.4f} | {row['load_s']:.1f} |")
+        sense = f"{row['sense_dev_macro_f1']:.4f}" if "sense_dev_macro_f1" in row else "-"
+        lines.append(f"| {name} | {row['passages_per_s']:.1f} | {row.get('dev_macro_f1', float('nan')):.4f} | "
+                     f"{row.get('agree_with_fp32', 1.0):.4f} | {sense} | {row['load_s']:.1f} |")
     if result.get("recommended"):
         lines.append(f"\nFastest within 1 point of fp32's macro-F1: {result['recommended']}")
     return "\n".join(lines)
