@@ -134,15 +134,32 @@ def run_fix(report, reaudit, diff: bool, force: bool, output: Optional[Path]):
     return reaudit() if written else report
 
 
+# Options that `audit` and `contract` share, defined once (like spaCy's Arg/Opt aliases).
+FORMAT_OPT = typer.Option(Format.text, "--format", "-f", help="Output format.")
+OUTPUT_OPT = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout.")
+FAIL_ON_OPT = typer.Option(None, "--fail-on", help="Lowest severity that exits 1 [default: warning].")
+NO_MODEL_OPT = typer.Option(False, "--no-model", help="Rules only: skip the framing model.")
+CONFIG_OPT = typer.Option(None, "--config", help="Use this config file instead of searching.")
+COLOR_OPT = typer.Option(None, "--color/--no-color", help="Colour the text report [default: when a terminal].")
+
+
+def finish_command(report, settings) -> None:
+    """Raise the Exit for a finished audit, saying so on stderr when no input could be read."""
+    code = exit_code(report, settings.fail_on)
+    if code == 2:
+        typer.echo("clientlens: error: no input could be read (see the report)", err=True)
+    raise typer.Exit(code)
+
+
 @app.command()
 def audit(
     paths: List[str] = typer.Argument(..., help="Files, folders, - (stdin) or http(s) URLs of sites to crawl."),
-    fmt: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
-    fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="Lowest severity that exits 1 [default: warning]."),
-    no_model: bool = typer.Option(False, "--no-model", help="Rules only: skip the framing model."),
-    config: Optional[Path] = typer.Option(None, "--config", help="Use this config file instead of searching."),
-    color: Optional[bool] = typer.Option(None, "--color/--no-color", help="Colour the text report [default: when a terminal]."),
+    fmt: Format = FORMAT_OPT,
+    output: Optional[Path] = OUTPUT_OPT,
+    fail_on: Optional[FailOn] = FAIL_ON_OPT,
+    no_model: bool = NO_MODEL_OPT,
+    config: Optional[Path] = CONFIG_OPT,
+    color: Optional[bool] = COLOR_OPT,
     max_pages: int = typer.Option(200, "--max-pages", help="Crawl: most pages fetched per site."),
     max_depth: int = typer.Option(5, "--max-depth", help="Crawl: most links followed from the start URL."),
     delay: float = typer.Option(0.5, "--delay", help="Crawl: seconds between requests (robots.txt Crawl-delay wins if longer)."),
@@ -189,14 +206,10 @@ def audit(
             report, hidden = suppress.apply_baseline(report, known)
             if hidden:
                 typer.echo(f"clientlens: {hidden} finding(s) already in {baseline} not shown", err=True)
-        use_color = color_wanted(color, output)
-        write_output(render(report, fmt.value, color=use_color), output)
+        write_output(render(report, fmt.value, color=color_wanted(color, output)), output)
     except ClientlensError as exc:
         raise fail(str(exc))
-    code = exit_code(report, settings.fail_on)
-    if code == 2:
-        typer.echo("clientlens: error: no input could be read (see the report)", err=True)
-    raise typer.Exit(code)
+    finish_command(report, settings)
 
 
 @app.command()

@@ -15,18 +15,20 @@ import typer
 
 def register(app: typer.Typer) -> None:
     """Add the `contract` command to `app`."""
-    from clientlens.cli import FailOn, Format, color_wanted, exit_code, fail, import_spacy_without_torch, load_cli_settings, write_output
+    from clientlens.cli import (COLOR_OPT, CONFIG_OPT, FAIL_ON_OPT, FORMAT_OPT, NO_MODEL_OPT, OUTPUT_OPT, FailOn,
+                                Format, color_wanted, fail, finish_command, import_spacy_without_torch,
+                                load_cli_settings, write_output)
     from clientlens.errors import ClientlensError
 
     @app.command()
     def contract(
         paths: List[str] = typer.Argument(..., help="Contract files (.pdf, .docx, .txt, .md) or folders."),
-        fmt: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
-        output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
-        fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="Lowest severity that exits 1 [default: warning]."),
-        no_model: bool = typer.Option(False, "--no-model", help="Rules only: skip the framing model."),
-        config: Optional[Path] = typer.Option(None, "--config", help="Use this config file instead of searching."),
-        color: Optional[bool] = typer.Option(None, "--color/--no-color", help="Colour the text report [default: when a terminal]."),
+        fmt: Format = FORMAT_OPT,
+        output: Optional[Path] = OUTPUT_OPT,
+        fail_on: Optional[FailOn] = FAIL_ON_OPT,
+        no_model: bool = NO_MODEL_OPT,
+        config: Optional[Path] = CONFIG_OPT,
+        color: Optional[bool] = COLOR_OPT,
     ) -> None:
         """Check contracts: the defined party term (Client, Customer...), its uses, and a 0-100 score."""
         try:
@@ -37,14 +39,10 @@ def register(app: typer.Typer) -> None:
             from clientlens.report import render
 
             report = run_with_progress(Auditor(settings), paths)
-            use_color = color_wanted(color, output)
-            write_output(render(report, fmt.value, color=use_color), output)
+            write_output(render(report, fmt.value, color=color_wanted(color, output)), output)
         except ClientlensError as exc:
             raise fail(str(exc))
-        code = exit_code(report, settings.fail_on)
-        if code == 2:
-            typer.echo("clientlens: error: no input could be read (see the report)", err=True)
-        raise typer.Exit(code)
+        finish_command(report, settings)
 
 
 def run_with_progress(auditor, paths: List[str]):

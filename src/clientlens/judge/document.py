@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Mapping, Sequence
 
 from clientlens.config import Settings
@@ -94,7 +94,7 @@ def judge_document(doc: Document, mentions: Sequence[Mention], framings: Sequenc
     """Return the DocumentReport of one audited document against the site's `target` family."""
     counted = drop_allowed(mentions, doc.text, settings.allow)
     kept = set(id(m) for m in counted)
-    mentions = tuple(m if id(m) in kept else _uncounted(m) for m in mentions)
+    mentions = tuple(m if id(m) in kept else replace(m, role="allowed") for m in mentions)
     t = tally(mentions, list(families.families))
     findings = terminology_findings(t, mentions, target, site, settings, families)
     findings.extend(extra_findings)
@@ -102,12 +102,6 @@ def judge_document(doc: Document, mentions: Sequence[Mention], framings: Sequenc
     return DocumentReport(path=doc.path, kind=doc.kind, mentions=mentions, framings=tuple(framings),
                           findings=tuple(findings), counts=t.counts, dominant=t.dominant,
                           consistency=t.consistency, mixed=t.mixed, text=doc.text)
-
-
-def _uncounted(m: Mention) -> Mention:
-    from dataclasses import replace
-
-    return replace(m, role="allowed")
 
 
 def judge_failure(failure: InputFailure, settings: Settings, families: Sequence[str]) -> DocumentReport:
