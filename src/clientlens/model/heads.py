@@ -59,9 +59,15 @@ def load_weights(path: Path, top, head, sense_head) -> None:
 
 def quantize_dynamic(module):
     """Return `module` with Linear layers dynamically quantised to int8."""
+    import warnings
+
     import torch
 
-    return torch.ao.quantization.quantize_dynamic(module, {torch.nn.Linear}, dtype=torch.qint8)
+    # torch 2.13 warns that its quantised tensor constructors are deprecated; the user can do
+    # nothing about it, so it must not reach their terminal.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*quantize_per_tensor.*", category=UserWarning)
+        return torch.ao.quantization.quantize_dynamic(module, {torch.nn.Linear}, dtype=torch.qint8)
 
 
 def sense_features(base, enc, spans, split: int):
