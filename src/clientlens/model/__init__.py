@@ -1,4 +1,6 @@
-"""The model layer. torch and transformers are imported only inside functions of this package."""
+"""The model layer. torch is imported only inside functions of this package (or by modules,
+like bert.py, that only those functions import). Inference never imports transformers; only
+training does."""
 
 from __future__ import annotations
 

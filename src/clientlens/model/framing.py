@@ -82,17 +82,18 @@ class FramingModel:
         if missing:
             raise ModelError(f"{model_dir}: not a clientlens model (missing {', '.join(missing)})")
         config = ModelConfig.read(model_dir)
-        from clientlens.model.encoder import load_base_encoder, load_tokenizer, set_threads
+        from clientlens.model.encoder import load_base_encoder, load_tokenizer, one_thread, set_threads
         from clientlens.model.heads import build_modules, load_weights
 
         set_threads()
-        base = load_base_encoder()
-        top, head, sense_head = build_modules(base, config)
-        load_weights(model_dir / WEIGHTS, top, head, sense_head)
-        if quantize:
-            from clientlens.model.heads import quantize_dynamic
+        with one_thread():
+            base = load_base_encoder()
+            top, head, sense_head = build_modules(base, config)
+            load_weights(model_dir / WEIGHTS, top, head, sense_head)
+            if quantize:
+                from clientlens.model.heads import quantize_dynamic
 
-            top, head = quantize_dynamic(top), quantize_dynamic(head)
+                top, head = quantize_dynamic(top), quantize_dynamic(head)
         info = ModelInfo(config.name, config.version, sha256_of(model_dir / WEIGHTS))
         return cls(config, load_tokenizer(), base, top, head, sense_head, info)
 
