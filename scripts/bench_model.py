@@ -9,8 +9,9 @@ corpus/framing/dev.jsonl (clientlens.model.evaluate.evaluate_framing), plus agre
 fp32. The recommendation is the fastest variant that loses at most 1 point of macro-F1.
 This script only measures: which variant ships is the model owner's decision.
 
-Variants: fp32 (as shipped); int8 = FramingModel.load(quantize=True) (tuned top layers and
-head); int8-all (the frozen bottom layers and the sense head too); onnx (the whole framing
+Variants: fp32; int8-top (tuned top layers and framing head in int8); int8 (as shipped:
+FramingModel.load(quantize=True), the whole framing path in int8 while the sense head reads
+float32 bottom layers); int8-all (the sense path in int8 too); onnx (the whole framing
 forward pass, exported with torch.onnx.export, run by ONNX Runtime); onnx-int8 (that graph
 with dynamic int8 weights). --threads 1 gives per-core speed, which load from other
 processes on a shared machine distorts least.
@@ -105,9 +106,14 @@ def variants(model_dir: Path, workdir: Path, threads: int) -> dict[str, Callable
     from clientlens.model.framing import FramingModel
     from clientlens.model.heads import quantize_dynamic
 
+    def int8_top():
+        model = FramingModel.load(model_dir)
+        model.top, model.head = quantize_dynamic(model.top), quantize_dynamic(model.head)
+        return model
+
     def int8_all():
         model = FramingModel.load(model_dir, quantize=True)
-        model.base, model.sense_head = quantize_dynamic(model.base), quantize_dynamic(model.sense_head)
+        model.base, model.sense_head = model.framing_base, quantize_dynamic(model.sense_head)
         return model
 
     def onnx(int8: bool):
@@ -117,12 +123,13 @@ def variants(model_dir: Path, workdir: Path, threads: int) -> dict[str, Callable
             return OnnxFraming(model, quantize_onnx(path) if int8 else path, threads)
         return load
 
-    return {"fp32": lambda: FramingModel.load(model_dir), "int8": lambda: FramingModel.load(model_dir, quantize=True),
-            "int8-all": int8_all, "onnx": onnx(False), "onnx-int8": onnx(True)}
+    return {"fp32": lambda: FramingModel.load(model_dir), "int8-top": int8_top,
+            "int8": lambda: FramingModel.load(model_dir, quantize=True), "int8-all": int8_all, "onnx": onnx(False), "onnx-int8": onnx(True)}
 
 
 def site_passages(count: int) -> list[str]:
-    """Return the texts of the first `count` framing passages of the synthetic site, in audit order."""
+    """Return the texts of the first `count` distinct framing passages of the synthetic site, in audit
+    order (distinct: FramingModel runs a repeated text once, the ONNX wrapper would not)."""
     from clientlens.config import Settings
     from clientlens.engine import Auditor
     from clientlens.ingest import load_documents
@@ -135,7 +142,7 @@ def site_passages(count: int) -> list[str]:
     docs = [d for d in load_documents([str(site)], settings) if isinstance(d, Document)]
     mentions = Auditor(settings).mentions(docs)
     texts = [p.text for doc, ms in zip(docs, mentions) for p in passages_for(doc, ms)]
-    return texts[:count]
+    return list(dict.fromkeys(texts))[:count]
 
 
 class _Recorder:
@@ -167,8 +174,8 @@ def accuracy(model, dev: list[dict], reference: list[dict] | None,
              sense_dev: list[dict] = ()) -> tuple[dict, list[dict]]:
     """Return (dev metrics and agreement with the `reference` probabilities, this model's probabilities).
 
-    Torch variants also get mention-sense macro-F1 (the sense head reads the quantised bottom
-    layers too); the ONNX graph holds the framing path only.
+    Torch variants also get mention-sense macro-F1 (each with its own precision of the sense
+    path); the ONNX graph holds the framing path only.
     """
     from clientlens.model.evaluate import evaluate_framing, evaluate_sense
 

@@ -140,7 +140,7 @@ def test_audit_model_path_never_imports_transformers():
         "framer = load_default_framer(Settings())\n"
         "text = 'Our advisers stay with every client for decades.'\n"
         "assert framer.model.predict_proba([text])\n"
-        "assert framer.model.predict_sense([(text, 30, 36)])\n"
+        "assert framer.model.predict_sense([(text, 30, 36, None)])\n"
         "assert 'transformers' not in sys.modules, 'transformers was imported'\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)

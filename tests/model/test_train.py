@@ -32,7 +32,7 @@ def test_train_saved_model_loads_and_predicts(small_model):
     [probs] = model.predict_proba(["Your adviser reviews the family portfolio with you every spring."])
     assert set(probs) == {"client", "customer", "neutral"}
     assert abs(sum(probs.values()) - 1) < 1e-4
-    [sense] = model.predict_sense([("Update the email client today.", 17, 23)])
+    [sense] = model.predict_sense([("Update the email client today.", 17, 23, None)])
     assert set(sense) == {"person", "non_person", "meta"}
     assert len(model.info.sha256) == 64
 

@@ -109,7 +109,7 @@ def evaluate_sense(records: Sequence[dict], model=None, threshold: float | None 
     if model is not None:
         items = sense_items(records)
         unsure = [i for i, vote in enumerate(decided) if vote is None or vote.confidence < threshold]
-        probs = model.predict_sense([items[i][:3] for i in unsure])
+        probs = model.predict_sense([(*items[i][:3], decided[i]) for i in unsure])
         for i, p in zip(unsure, probs):
             pred[i] = max(p, key=p.get)
     result = metrics_from_labels(gold, pred, senses)

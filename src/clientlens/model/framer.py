@@ -8,7 +8,7 @@ from typing import Sequence
 
 from clientlens.model.framing import FramingModel
 from clientlens.model.passages import passages_for
-from clientlens.types import Document, Framing, Mention, Sense
+from clientlens.types import Document, Framing, Mention, Sense, SenseVote
 
 
 class Framer:
@@ -34,12 +34,13 @@ class Framer:
             for i, m in enumerate(ms):
                 if m.confidence < self.model.config.sense_threshold:
                     lo, hi = mention_passage(doc.text, m.start, m.end)
-                    jobs.append((d, i, doc.text[lo:hi], m.start - lo, m.end - lo))
+                    vote = SenseVote(m.sense, m.confidence, m.decided_by, m.cue)
+                    jobs.append((d, i, (doc.text[lo:hi], m.start - lo, m.end - lo, vote)))
         out = [list(ms) for ms in mentions]
         if not jobs:
             return out
-        probs = self.model.predict_sense([(text, s, e) for _, _, text, s, e in jobs])
-        for (d, i, _, _, _), p in zip(jobs, probs):
+        probs = self.model.predict_sense([item for _, _, item in jobs])
+        for (d, i, _), p in zip(jobs, probs):
             sense = max(p, key=p.get)
             m = out[d][i]
             if sense != m.sense.value or p[sense] > m.confidence:

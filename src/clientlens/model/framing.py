@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Sequence
 
 from clientlens.errors import ModelError
-from clientlens.types import ModelInfo
+from clientlens.types import ModelInfo, SenseVote
 
 WEIGHTS = "model.safetensors"
 CONFIG = "config.json"
@@ -64,10 +64,13 @@ class FramingModel:
     """The fine-tuned framing classifier plus the mention-sense head."""
 
     def __init__(self, config: ModelConfig, tokenizer, base, top, head, sense_head, info: ModelInfo,
-                 batch_size: int = 32) -> None:
+                 batch_size: int = 32, framing_base=None) -> None:
         self.config = config
         self.tokenizer = tokenizer
         self.base = base
+        # The framing path may run its own (int8) copy of the frozen layers; the sense head
+        # always reads the float32 bottom it was trained on.
+        self.framing_base = framing_base if framing_base is not None else base
         self.top = top
         self.head = head
         self.sense_head = sense_head
@@ -76,7 +79,12 @@ class FramingModel:
 
     @classmethod
     def load(cls, model_dir: Path, quantize: bool = False) -> "FramingModel":
-        """Return the model saved in `model_dir` (safetensors only; no pickle, no remote code)."""
+        """Return the model saved in `model_dir` (safetensors only; no pickle, no remote code).
+
+        With `quantize`, the framing path runs every Linear layer in dynamic int8 (frozen
+        bottom, tuned top, head) while the sense head keeps reading float32 bottom states:
+        see the README's Performance section for what each variant costs and scores.
+        """
         model_dir = Path(model_dir)
         missing = [f for f in REQUIRED if not (model_dir / f).is_file()]
         if missing:
@@ -90,12 +98,13 @@ class FramingModel:
             base = load_base_encoder()
             top, head, sense_head = build_modules(base, config)
             load_weights(model_dir / WEIGHTS, top, head, sense_head)
+            framing_base = None
             if quantize:
                 from clientlens.model.heads import quantize_dynamic
 
-                top, head = quantize_dynamic(top), quantize_dynamic(head)
+                top, head, framing_base = quantize_dynamic(top), quantize_dynamic(head), quantize_dynamic(base)
         info = ModelInfo(config.name, config.version, sha256_of(model_dir / WEIGHTS))
-        return cls(config, load_tokenizer(), base, top, head, sense_head, info)
+        return cls(config, load_tokenizer(), base, top, head, sense_head, info, framing_base=framing_base)
 
     # preprocess ---------------------------------------------------------------
     def _batches(self, texts: Sequence[str]):
@@ -109,33 +118,40 @@ class FramingModel:
 
     # forward ------------------------------------------------------------------
     def predict_proba(self, texts: Sequence[str]) -> list[dict[str, float]]:
-        """Return one {label: probability} per text, in input order."""
+        """Return one {label: probability} per text, in input order (a repeated text is run once)."""
         import torch
 
         from clientlens.model.encoder import bottom_forward, mean_pool, top_forward
 
-        out: list[dict[str, float] | None] = [None] * len(texts)
+        unique = list(dict.fromkeys(texts))
+        found: list[dict[str, float] | None] = [None] * len(unique)
         with torch.inference_mode():
-            for idx, enc in self._batches(texts):
-                hidden, mask = bottom_forward(self.base, enc["input_ids"], enc["attention_mask"], self.config.split)
+            for idx, enc in self._batches(unique):
+                hidden, mask = bottom_forward(self.framing_base, enc["input_ids"], enc["attention_mask"],
+                                              self.config.split)
                 hidden = top_forward(self.top, hidden, mask)
                 probs = torch.softmax(self.head(mean_pool(hidden, enc["attention_mask"])), -1).tolist()
                 for j, p in zip(idx, probs):
-                    out[j] = self._postprocess(p, self.config.labels)
-        return out  # type: ignore[return-value]
+                    found[j] = self._postprocess(p, self.config.labels)
+        index = {text: i for i, text in enumerate(unique)}
+        return [dict(found[index[t]]) for t in texts]  # type: ignore[arg-type]
 
-    def predict_sense(self, items: Sequence[tuple[str, int, int]]) -> list[dict[str, float]]:
-        """Return {sense: probability} for each (text, start, end) mention, in input order."""
+    def predict_sense(self, items: Sequence[tuple[str, int, int, SenseVote | None]]) -> list[dict[str, float]]:
+        """Return {sense: probability} for each (text, start, end, rule vote) mention, in input order.
+
+        The rule vote (None when no rule saw the mention) is an input of the sense head: it
+        learned from the corpus when to trust which rule.
+        """
         import torch
 
         from clientlens.model.heads import sense_features
 
-        texts = [t for t, _, _ in items]
+        texts = [item[0] for item in items]
         out: list[dict[str, float] | None] = [None] * len(items)
         with torch.inference_mode():
             for idx, enc in self._batches(texts):
                 spans = [(items[j][1], items[j][2]) for j in idx]
-                feats = sense_features(self.base, enc, spans, self.config.split)
+                feats = sense_features(self.base, enc, spans, self.config.split, [items[j][3] for j in idx])
                 probs = torch.softmax(self.sense_head(feats), -1).tolist()
                 for j, p in zip(idx, probs):
                     out[j] = self._postprocess(p, self.config.senses)

@@ -47,7 +47,7 @@ class TrainConfig:
     augment: bool = True
     limit: int = 0
     sense_epochs: int = 40
-    version: str = "1.0.0"
+    version: str = "1.1.0"
 
     def __post_init__(self) -> None:
         if self.epochs < 1 or self.sense_epochs < 0:
@@ -196,7 +196,8 @@ def train_framing(config: TrainConfig, base, tokenizer, top, head, train, dev, p
 
 
 def train_sense(config: TrainConfig, base, tokenizer, sense_head, train, dev, progress=None) -> dict:
-    """Train the sense head on frozen features of every labelled mention; return its best dev macro-F1."""
+    """Train the sense head on frozen features and the rules' vote of every labelled mention; return
+    its best dev macro-F1."""
     import copy
 
     import torch
@@ -204,16 +205,18 @@ def train_sense(config: TrainConfig, base, tokenizer, sense_head, train, dev, pr
     from clientlens.model.evaluate import metrics_from_labels, sense_items
 
     def features(records, what):
-        items = sense_items(records)
+        from clientlens.model.heads import sense_features
+        from clientlens.model.sense import rule_senses
+
+        items, votes = sense_items(records), rule_senses(records)
         feats = []
         with torch.inference_mode():
             for i in range(0, len(items), 64):
                 chunk = items[i:i + 64]
                 enc = tokenizer([t for t, _, _, _ in chunk], padding=True, truncation=True,
                                 max_length=config.max_length, return_offsets_mapping=True, return_tensors="pt")
-                from clientlens.model.heads import sense_features
-
-                feats.append(sense_features(base, enc, [(s, e) for _, s, e, _ in chunk], config.split))
+                feats.append(sense_features(base, enc, [(s, e) for _, s, e, _ in chunk], config.split,
+                                            votes[i:i + 64]))
                 if progress:
                     progress(what, min(i + 64, len(items)), len(items))
         gold = torch.tensor([SENSES.index(g) for _, _, _, g in items])
@@ -319,9 +322,15 @@ def _write_card(folder, config, model_config, tokenizer, base, top, head, sense_
     from clientlens.model.framing import FramingModel, sha256_of
     from clientlens.types import ModelInfo
 
+    from clientlens.model.heads import quantize_dynamic
+
     sha = sha256_of(folder / "model.safetensors")
-    model = FramingModel(model_config, tokenizer, base, top, head, sense_head,
-                         ModelInfo(model_config.name, model_config.version, sha))
+    info = ModelInfo(model_config.name, model_config.version, sha)
+    model = FramingModel(model_config, tokenizer, base, top, head, sense_head, info)
+    # What audits run (FramingModel.load(quantize=True)): the framing path in int8; the sense
+    # path is float32 either way, so its numbers below hold for both.
+    int8 = FramingModel(model_config, tokenizer, base, quantize_dynamic(top), quantize_dynamic(head), sense_head,
+                        info, framing_base=quantize_dynamic(base))
     results = {}
     for split in ("dev", "test"):
         if progress:
@@ -331,6 +340,7 @@ def _write_card(folder, config, model_config, tokenizer, base, top, head, sense_
         if config.limit:
             rows, sense = rows[:config.limit], sense[:config.limit]
         results[f"framing, {split}"] = evaluate_framing(model, rows)
+        results[f"framing, {split}, int8 (as audits run it)"] = evaluate_framing(int8, rows)
         results[f"mention sense, rules only, {split}"] = evaluate_sense(sense)
         results[f"mention sense, rules + model, {split}"] = evaluate_sense(sense, model)
     (folder / "README.md").write_text(render_model_card(summary, results, sha), encoding="utf-8")
