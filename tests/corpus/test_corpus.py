@@ -76,3 +76,27 @@ def test_corpus_check_catches_bad_offsets_and_leaks(tiny_corpus):
     messages = [i.message for i in check_corpus(tiny_corpus) if i.severity == "error"]
     assert any("do not hold" in m for m in messages)
     assert any("duplicate" in m for m in messages)
+
+
+def test_corpus_sense_second_pass_agreement_counts_each_mention(tiny_corpus):
+    from clientlens.corpus.stats import sense_agreement
+
+    build(tiny_corpus)
+    assert sense_agreement(tiny_corpus) is None  # no second pass yet
+    row = next(json.loads(line) for s in ("train", "dev", "test")
+               for line in (tiny_corpus / "sense" / f"{s}.jsonl").read_text().splitlines())
+    (first, second) = row["mentions"]
+    (tiny_corpus / "quality").mkdir()
+    (tiny_corpus / "quality" / "sense-second-pass.jsonl").write_text(
+        json.dumps({"id": row["id"], "start": first["start"], "sense": "non_person"}) + "\n"
+        + json.dumps({"id": row["id"], "start": second["start"], "sense": "meta"}) + "\n"
+        + json.dumps({"id": "no-such-record", "start": 0, "sense": "meta"}) + "\n")
+    result = sense_agreement(tiny_corpus)
+    assert result["n"] == 2 and result["agreement"] == 0.5
+    assert result["disagreements"] == {"person->meta": 1}
+    assert result["splits"][row["split"]]["n"] == 2
+
+
+def test_corpus_shipped_sense_second_pass_is_measured():
+    s = corpus_stats(CORPUS)["sense_second_pass"]
+    assert s["n"] == 400 and 0.0 <= s["cohen_kappa"] <= 1.0

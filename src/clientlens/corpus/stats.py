@@ -10,15 +10,36 @@ from clientlens.corpus.check import read_split
 
 
 def agreement(root: Path) -> dict | None:
-    """Return raw agreement and Cohen's kappa between the corpus labels and the blind second pass."""
+    """Return raw agreement and Cohen's kappa between the framing labels and their blind second pass."""
     second = root / "quality" / "second-pass.jsonl"
     if not second.is_file():
         return None
     import json
 
     gold = {r["id"]: r["label"] for s in SPLITS for r in read_split(root, "framing", s)}
-    pairs = [(gold[r["id"]], r["label"]) for r in map(json.loads, second.read_text().splitlines())
-             if r["id"] in gold]
+    return _kappa([(gold[r["id"]], r["label"]) for r in map(json.loads, second.read_text().splitlines())
+                   if r["id"] in gold])
+
+
+def sense_agreement(root: Path) -> dict | None:
+    """Return raw agreement and Cohen's kappa between the mention senses and their blind second
+    pass (quality/sense-second-pass.jsonl: id, start, sense), overall and per split."""
+    second = root / "quality" / "sense-second-pass.jsonl"
+    if not second.is_file():
+        return None
+    import json
+
+    gold = {(r["id"], m["start"]): (m["sense"], s) for s in SPLITS for r in read_split(root, "sense", s)
+            for m in r["mentions"]}
+    rows = [r for r in map(json.loads, second.read_text().splitlines()) if (r["id"], r["start"]) in gold]
+    found = [(gold[(r["id"], r["start"])], r["sense"]) for r in rows]
+    result = _kappa([(g, other) for (g, _), other in found])
+    if result is not None:
+        result["splits"] = {s: _kappa([(g, other) for (g, split), other in found if split == s]) for s in SPLITS}
+    return result
+
+
+def _kappa(pairs: list[tuple[str, str]]) -> dict | None:
     n = len(pairs)
     if not n:
         return None
@@ -60,6 +81,7 @@ def corpus_stats(root: Path) -> dict:
             "meta_share": round(sum(1 for m in s_all if m["sense"] == "meta") / (len(s_all) or 1), 3),
         },
         "second_pass": agreement(root),
+        "sense_second_pass": sense_agreement(root),
         "contracts": {
             "contracts": len(c_all),
             "clean": sum(1 for r in c_all if not r["issues"]),

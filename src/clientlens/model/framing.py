@@ -100,9 +100,10 @@ class FramingModel:
             load_weights(model_dir / WEIGHTS, top, head, sense_head)
             framing_base = None
             if quantize:
-                from clientlens.model.heads import quantize_dynamic
+                from clientlens.model.heads import quantize_dynamic, quantized_bottom
 
-                top, head, framing_base = quantize_dynamic(top), quantize_dynamic(head), quantize_dynamic(base)
+                top, head = quantize_dynamic(top), quantize_dynamic(head)
+                framing_base = quantized_bottom(base, config.split)
         info = ModelInfo(config.name, config.version, sha256_of(model_dir / WEIGHTS))
         return cls(config, load_tokenizer(), base, top, head, sense_head, info, framing_base=framing_base)
 

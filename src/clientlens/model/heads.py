@@ -72,7 +72,20 @@ def quantize_dynamic(module):
     # nothing about it, so it must not reach their terminal.
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*quantize_per_tensor.*", category=UserWarning)
+        warnings.filterwarnings("ignore", message="torch.ao.quantization is deprecated", category=DeprecationWarning)
         return torch.ao.quantization.quantize_dynamic(module, {torch.nn.Linear}, dtype=torch.qint8)
+
+
+def quantized_bottom(base, split: int):
+    """Return what bottom_forward needs of `base` for the int8 framing path: the same embeddings
+    (shared, not copied) and int8 copies of the frozen layers [0, split) only."""
+    import torch.nn as nn
+
+    bottom = nn.Module()
+    bottom.embeddings = base.embeddings
+    bottom.encoder = nn.Module()
+    bottom.encoder.layer = quantize_dynamic(nn.ModuleList(base.encoder.layer[:split]))
+    return bottom.eval()
 
 
 def rule_features(votes):

@@ -322,7 +322,7 @@ def _write_card(folder, config, model_config, tokenizer, base, top, head, sense_
     from clientlens.model.framing import FramingModel, sha256_of
     from clientlens.types import ModelInfo
 
-    from clientlens.model.heads import quantize_dynamic
+    from clientlens.model.heads import quantize_dynamic, quantized_bottom
 
     sha = sha256_of(folder / "model.safetensors")
     info = ModelInfo(model_config.name, model_config.version, sha)
@@ -330,7 +330,7 @@ def _write_card(folder, config, model_config, tokenizer, base, top, head, sense_
     # What audits run (FramingModel.load(quantize=True)): the framing path in int8; the sense
     # path is float32 either way, so its numbers below hold for both.
     int8 = FramingModel(model_config, tokenizer, base, quantize_dynamic(top), quantize_dynamic(head), sense_head,
-                        info, framing_base=quantize_dynamic(base))
+                        info, framing_base=quantized_bottom(base, model_config.split))
     results = {}
     for split in ("dev", "test"):
         if progress:
