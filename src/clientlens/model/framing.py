@@ -32,6 +32,7 @@ class ModelConfig:
     split: int
     max_length: int
     sense_threshold: float = 0.75
+    sense_lora_rank: int = 0
 
     @staticmethod
     def read(model_dir: Path) -> "ModelConfig":
@@ -40,7 +41,7 @@ class ModelConfig:
             raw = json.loads((model_dir / CONFIG).read_text(encoding="utf-8"))
             return ModelConfig(raw["name"], raw["version"], raw["base"], tuple(raw["labels"]),
                                tuple(raw["senses"]), int(raw["split"]), int(raw["max_length"]),
-                               float(raw.get("sense_threshold", 0.75)))
+                               float(raw.get("sense_threshold", 0.75)), int(raw.get("sense_lora_rank", 0)))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ModelError(f"{model_dir}: not a clientlens model ({CONFIG} unreadable: {exc})") from None
 
@@ -48,7 +49,7 @@ class ModelConfig:
         """Return the JSON form written to config.json."""
         return {"name": self.name, "version": self.version, "base": self.base, "labels": list(self.labels),
                 "senses": list(self.senses), "split": self.split, "max_length": self.max_length,
-                "sense_threshold": self.sense_threshold}
+                "sense_threshold": self.sense_threshold, "sense_lora_rank": self.sense_lora_rank}
 
 
 def sha256_of(path: Path) -> str:
@@ -138,7 +139,8 @@ class FramingModel:
         return [dict(found[index[t]]) for t in texts]  # type: ignore[arg-type]
 
     def predict_sense(self, items: Sequence[tuple[str, int, int, SenseVote | None]]) -> list[dict[str, float]]:
-        """Return {sense: probability} for each (text, start, end, rule vote) mention, in input order.
+        """Return {sense: probability} for each (text, start, end, rule vote) mention, in input order
+        (a repeated item is run once).
 
         The rule vote (None when no rule saw the mention) is an input of the sense head: it
         learned from the corpus when to trust which rule.
@@ -147,16 +149,18 @@ class FramingModel:
 
         from clientlens.model.heads import sense_features
 
-        texts = [item[0] for item in items]
-        out: list[dict[str, float] | None] = [None] * len(items)
+        unique = list(dict.fromkeys(items))
+        found: list[dict[str, float] | None] = [None] * len(unique)
         with torch.inference_mode():
-            for idx, enc in self._batches(texts):
-                spans = [(items[j][1], items[j][2]) for j in idx]
-                feats = sense_features(self.base, enc, spans, self.config.split, [items[j][3] for j in idx])
+            for idx, enc in self._batches([item[0] for item in unique]):
+                spans = [(unique[j][1], unique[j][2]) for j in idx]
+                feats = sense_features(self.base, enc, spans, self.config.split, [unique[j][3] for j in idx],
+                                       self.sense_head.layers)
                 probs = torch.softmax(self.sense_head(feats), -1).tolist()
                 for j, p in zip(idx, probs):
-                    out[j] = self._postprocess(p, self.config.senses)
-        return out  # type: ignore[return-value]
+                    found[j] = self._postprocess(p, self.config.senses)
+        index = {item: i for i, item in enumerate(unique)}
+        return [dict(found[index[item]]) for item in items]  # type: ignore[arg-type]
 
     # postprocess --------------------------------------------------------------
     @staticmethod

