@@ -141,6 +141,17 @@ def _predict(base, top, head, states, batch_size):
     return preds
 
 
+def _step(loss, params, optimiser, schedule) -> None:
+    """Take one optimiser step on `loss`: backward, clip the gradient norm to 1, step, reset."""
+    import torch
+
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(params, 1.0)
+    optimiser.step()
+    schedule.step()
+    optimiser.zero_grad()
+
+
 def _length_buckets(states, batch_size: int, rng: random.Random) -> list[list[int]]:
     """Return batches of similar length (little padding) in a seeded random order."""
     order = list(range(len(states)))
@@ -179,11 +190,7 @@ def train_framing(config: TrainConfig, base, tokenizer, top, head, train, dev, p
         for idx in _length_buckets(states, config.batch_size, rng):
             hidden, mask = _stack([states[j] for j in idx])
             loss = torch.nn.functional.cross_entropy(_framing_logits(base, top, head, hidden, mask), labels[idx])
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(list(top.parameters()) + list(head.parameters()), 1.0)
-            optimiser.step()
-            schedule.step()
-            optimiser.zero_grad()
+            _step(loss, list(top.parameters()) + list(head.parameters()), optimiser, schedule)
             step += 1
             if progress:
                 progress(f"epoch {epoch}/{config.epochs}", step, steps)
@@ -297,12 +304,7 @@ def _train_sense_lora(config: TrainConfig, base, tokenizer, sense_head, train, d
         base.eval()
         rng.shuffle(batches)
         for idx in batches:
-            loss = torch.nn.functional.cross_entropy(logits(items, votes, idx), gold[idx])
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(trainable, 1.0)
-            optimiser.step()
-            schedule.step()
-            optimiser.zero_grad()
+            _step(torch.nn.functional.cross_entropy(logits(items, votes, idx), gold[idx]), trainable, optimiser, schedule)
             step += 1
             if progress:
                 progress(f"sense epoch {epoch}/{config.sense_epochs}", step, steps)
