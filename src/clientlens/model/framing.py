@@ -121,22 +121,7 @@ class FramingModel:
     # forward ------------------------------------------------------------------
     def predict_proba(self, texts: Sequence[str]) -> list[dict[str, float]]:
         """Return one {label: probability} per text, in input order (a repeated text is run once)."""
-        import torch
-
-        from clientlens.model.encoder import bottom_forward, mean_pool, top_forward
-
-        unique = list(dict.fromkeys(texts))
-        found: list[dict[str, float] | None] = [None] * len(unique)
-        with torch.inference_mode():
-            for idx, enc in self._batches(unique):
-                hidden, mask = bottom_forward(self.framing_base, enc["input_ids"], enc["attention_mask"],
-                                              self.config.split)
-                hidden = top_forward(self.top, hidden, mask)
-                probs = torch.softmax(self.head(mean_pool(hidden, enc["attention_mask"])), -1).tolist()
-                for j, p in zip(idx, probs):
-                    found[j] = self._postprocess(p, self.config.labels)
-        index = {text: i for i, text in enumerate(unique)}
-        return [dict(found[index[t]]) for t in texts]  # type: ignore[arg-type]
+        return self._run_distinct(texts, lambda text: text, self._framing_logits, self.config.labels)
 
     def predict_sense(self, items: Sequence[tuple[str, int, int, SenseVote | None]]) -> list[dict[str, float]]:
         """Return {sense: probability} for each (text, start, end, rule vote) mention, in input order
@@ -145,20 +130,33 @@ class FramingModel:
         The rule vote (None when no rule saw the mention) is an input of the sense head: it
         learned from the corpus when to trust which rule.
         """
-        import torch
+        return self._run_distinct(items, lambda item: item[0], self._sense_logits, self.config.senses)
 
+    def _framing_logits(self, enc, _items):
+        from clientlens.model.encoder import bottom_forward, mean_pool, top_forward
+
+        hidden, mask = bottom_forward(self.framing_base, enc["input_ids"], enc["attention_mask"], self.config.split)
+        return self.head(mean_pool(top_forward(self.top, hidden, mask), enc["attention_mask"]))
+
+    def _sense_logits(self, enc, items):
         from clientlens.model.heads import sense_features
+
+        feats = sense_features(self.base, enc, [(item[1], item[2]) for item in items], self.config.split,
+                               [item[3] for item in items], self.sense_head.layers)
+        return self.sense_head(feats)
+
+    def _run_distinct(self, items, text_of, logits_of, labels) -> list[dict[str, float]]:
+        """Return one {label: probability} per item: each distinct item runs once, in
+        length-sorted batches; `logits_of(encoding, batch items)` is the forward pass."""
+        import torch
 
         unique = list(dict.fromkeys(items))
         found: list[dict[str, float] | None] = [None] * len(unique)
         with torch.inference_mode():
-            for idx, enc in self._batches([item[0] for item in unique]):
-                spans = [(unique[j][1], unique[j][2]) for j in idx]
-                feats = sense_features(self.base, enc, spans, self.config.split, [unique[j][3] for j in idx],
-                                       self.sense_head.layers)
-                probs = torch.softmax(self.sense_head(feats), -1).tolist()
+            for idx, enc in self._batches([text_of(item) for item in unique]):
+                probs = torch.softmax(logits_of(enc, [unique[j] for j in idx]), -1).tolist()
                 for j, p in zip(idx, probs):
-                    found[j] = self._postprocess(p, self.config.senses)
+                    found[j] = self._postprocess(p, labels)
         index = {item: i for i, item in enumerate(unique)}
         return [dict(found[index[item]]) for item in items]  # type: ignore[arg-type]
 

@@ -287,11 +287,10 @@ def _train_sense_lora(config: TrainConfig, base, tokenizer, sense_head, train, d
                                          [votes[j] for j in idx], sense_head.layers))
 
     (items, votes, gold), (d_items, d_votes, d_gold) = prepared(train), prepared(dev)
-    trainable = [p for name, p in sense_head.named_parameters() if name.startswith("mlp.") or ".lora_" in name]
     adapters = [p for name, p in sense_head.named_parameters() if ".lora_" in name]
-    optimiser = torch.optim.AdamW([{"params": adapters, "lr": 4e-4},
-                                   {"params": [p for p in trainable if all(p is not a for a in adapters)], "lr": 1e-3}],
-                                  weight_decay=0.01)
+    mlp = list(sense_head.mlp.parameters())
+    trainable = adapters + mlp
+    optimiser = torch.optim.AdamW([{"params": adapters, "lr": 4e-4}, {"params": mlp, "lr": 1e-3}], weight_decay=0.01)
     order = sorted(range(len(items)), key=lambda j: len(items[j][0]))
     batches = [order[i:i + config.batch_size] for i in range(0, len(order), config.batch_size)]
     steps = max(config.sense_epochs * len(batches), 1)
