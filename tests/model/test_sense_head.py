@@ -54,3 +54,58 @@ def test_sense_head_reads_the_rule_vote(model):
                                                       (text, start, start + 6, software)])
     assert with_person != with_software
     assert with_person["person"] > with_software["person"]
+
+
+def test_mark_mention_wraps_the_mention_and_moves_its_span():
+    from clientlens.model.heads import SENSE_MARK, mark_mention
+
+    text = "Mirror the client, then the customer."
+    start = text.index("client")
+    marked, s, e = mark_mention(text, start, start + 6)
+    assert marked[s:e] == "client"
+    assert marked[s - 1] == SENSE_MARK == marked[e]
+    assert marked.replace(SENSE_MARK, "") == text
+
+
+def test_sense_mark_round_trips_through_config_json_and_old_configs_read_unmarked(tmp_path):
+    import json
+
+    from clientlens.model.framing import ModelConfig
+
+    config = ModelConfig("t", "0", "b", ("client", "customer", "neutral"), ("person", "non_person", "meta"),
+                         4, 32, sense_mark=True)
+    (tmp_path / "config.json").write_text(json.dumps(config.to_dict()))
+    assert ModelConfig.read(tmp_path) == config
+    old = config.to_dict()
+    del old["sense_mark"]
+    (tmp_path / "config.json").write_text(json.dumps(old))
+    assert ModelConfig.read(tmp_path).sense_mark is False
+
+
+@pytest.mark.parametrize("mark", [True, False])
+def test_a_marked_model_reads_each_mention_wrapped_in_marks(mark):
+    from clientlens.model.encoder import load_base_encoder, load_tokenizer
+    from clientlens.model.framing import FramingModel, ModelConfig
+    from clientlens.model.heads import SENSE_MARK, build_modules
+    from clientlens.types import ModelInfo
+
+    seen = []
+    tokenizer = load_tokenizer()
+
+    def recording(texts, **kwargs):
+        seen.extend(texts)
+        return tokenizer(texts, **kwargs)
+
+    base = load_base_encoder()
+    config = ModelConfig("t", "0", "b", ("client", "customer", "neutral"), ("person", "non_person", "meta"),
+                         4, 32, sense_lora_rank=2, sense_mark=mark)
+    model = FramingModel(config, recording, base, *build_modules(base, config), ModelInfo("t", "0", ""))
+    text = "The client renders the newsletter for the client."
+    first, second = text.index("client"), text.rindex("client")
+    out = model.predict_sense([(text, first, first + 6, None), (text, second, second + 6, None)])
+    assert len(out) == 2 and all(abs(sum(p.values()) - 1) < 1e-5 for p in out)
+    if mark:
+        assert sorted(seen) == sorted([f"The {SENSE_MARK}client{SENSE_MARK} renders the newsletter for the client.",
+                                       f"The client renders the newsletter for the {SENSE_MARK}client{SENSE_MARK}."])
+    else:
+        assert seen == [text, text]

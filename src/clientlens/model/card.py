@@ -35,9 +35,10 @@ def _threshold_line(summary: Mapping) -> str:
 def _sense_line(cfg: Mapping) -> str:
     rank = cfg.get("sense_lora_rank", 0)
     reads = "an MLP reads the mention, its context and the sentence, plus the rules' vote (sense and confidence)."
+    marked = ", the mention wrapped in \u00b6 marks" if cfg.get("sense_mark") else ""
     if rank:
-        return (f"- Mention sense: its own pass through all six base layers with LoRA adapters (rank {rank}, float16)"
-                f" tuned for sense;\n  {reads}")
+        return (f"- Mention sense: its own pass through all six base layers{marked}, with LoRA adapters (rank {rank},"
+                f" float16) tuned for sense;\n  {reads}")
     return f"- Mention sense: frozen layer-{cfg['split']} features;\n  {reads}"
 
 

@@ -33,6 +33,7 @@ class ModelConfig:
     max_length: int
     sense_threshold: float = 0.75
     sense_lora_rank: int = 0
+    sense_mark: bool = False
 
     @staticmethod
     def read(model_dir: Path) -> "ModelConfig":
@@ -41,7 +42,8 @@ class ModelConfig:
             raw = json.loads((model_dir / CONFIG).read_text(encoding="utf-8"))
             return ModelConfig(raw["name"], raw["version"], raw["base"], tuple(raw["labels"]),
                                tuple(raw["senses"]), int(raw["split"]), int(raw["max_length"]),
-                               float(raw.get("sense_threshold", 0.75)), int(raw.get("sense_lora_rank", 0)))
+                               float(raw.get("sense_threshold", 0.75)), int(raw.get("sense_lora_rank", 0)),
+                               bool(raw.get("sense_mark", False)))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ModelError(f"{model_dir}: not a clientlens model ({CONFIG} unreadable: {exc})") from None
 
@@ -49,7 +51,8 @@ class ModelConfig:
         """Return the JSON form written to config.json."""
         return {"name": self.name, "version": self.version, "base": self.base, "labels": list(self.labels),
                 "senses": list(self.senses), "split": self.split, "max_length": self.max_length,
-                "sense_threshold": self.sense_threshold, "sense_lora_rank": self.sense_lora_rank}
+                "sense_threshold": self.sense_threshold, "sense_lora_rank": self.sense_lora_rank,
+                "sense_mark": self.sense_mark}
 
 
 def sha256_of(path: Path) -> str:
@@ -130,6 +133,10 @@ class FramingModel:
         The rule vote (None when no rule saw the mention) is an input of the sense head: it
         learned from the corpus when to trust which rule.
         """
+        if self.config.sense_mark:
+            from clientlens.model.heads import mark_mention
+
+            items = [(*mark_mention(text, start, end), vote) for text, start, end, vote in items]
         return self._run_distinct(items, lambda item: item[0], self._sense_logits, self.config.senses)
 
     def _framing_logits(self, enc, _items):

