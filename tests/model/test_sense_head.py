@@ -109,3 +109,37 @@ def test_a_marked_model_reads_each_mention_wrapped_in_marks(mark):
                                        f"The client renders the newsletter for the {SENSE_MARK}client{SENSE_MARK}."])
     else:
         assert seen == [text, text]
+
+
+def test_clip_around_keeps_a_short_text_whole():
+    from clientlens.model.heads import clip_around
+
+    text = "Every client gets a named adviser."
+    assert clip_around(text, 6, 12) == (text, 6, 12)
+
+
+def test_clip_around_centres_a_mention_deep_in_a_long_text_and_cuts_at_spaces():
+    from clientlens.model.heads import clip_around
+
+    filler = "the parties agree that nothing here changes the schedule " * 40
+    text = filler + "and the Client shall pay on time " + filler
+    start = text.index("Client")
+    clipped, s, e = clip_around(text, start, start + 6, reach=100)
+    assert clipped[s:e] == "Client"
+    assert s <= 100 and len(clipped) - e <= 100
+    assert not clipped.startswith(" ") and text.find(clipped) != -1
+    assert text[text.find(clipped) - 1] == " " and text[text.find(clipped) + len(clipped)] == " "
+
+
+def test_a_mention_past_the_encoder_window_still_reaches_the_model():
+    """Without clipping, a mention after 128 tokens was cut off and pooled as nothing."""
+    from clientlens.model.encoder import load_tokenizer
+    from clientlens.model.heads import clip_around
+
+    filler = "the supplier will keep the records for seven years after the term ends " * 30
+    text = filler + "and the Client may inspect them."
+    start = text.index("Client")
+    clipped, s, e = clip_around(text, start, start + 6)
+    enc = load_tokenizer()([clipped], truncation=True, max_length=128, return_offsets_mapping=True)
+    spans = [tuple(o) for o in enc["offset_mapping"][0]]
+    assert any(a < e and b > s for a, b in spans if b > a)

@@ -131,11 +131,13 @@ class FramingModel:
         (a repeated item is run once).
 
         The rule vote (None when no rule saw the mention) is an input of the sense head: it
-        learned from the corpus when to trust which rule.
+        learned from the corpus when to trust which rule. A long text is clipped around its
+        mention first (heads.clip_around), so the mention sits near the middle of what the encoder reads.
         """
-        if self.config.sense_mark:
-            from clientlens.model.heads import mark_mention
+        from clientlens.model.heads import clip_around, mark_mention
 
+        items = [(*clip_around(text, start, end), vote) for text, start, end, vote in items]
+        if self.config.sense_mark:
             items = [(*mark_mention(text, start, end), vote) for text, start, end, vote in items]
         return self._run_distinct(items, lambda item: item[0], self._sense_logits, self.config.senses)
 

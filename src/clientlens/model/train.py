@@ -212,9 +212,9 @@ def train_framing(config: TrainConfig, base, tokenizer, top, head, train, dev, p
 def _sense_rows(config: TrainConfig, records) -> list[tuple[str, int, int, str]]:
     """Return (text, start, end, gold sense) of every labelled mention, as the sense encoder reads it."""
     from clientlens.model.evaluate import sense_items
-    from clientlens.model.heads import mark_mention
+    from clientlens.model.heads import clip_around, mark_mention
 
-    items = sense_items(records)
+    items = [(*clip_around(text, start, end), gold) for text, start, end, gold in sense_items(records)]
     if config.sense_mark:
         items = [(*mark_mention(text, start, end), gold) for text, start, end, gold in items]
     return items
