@@ -98,18 +98,22 @@ class FramingModel:
         from clientlens.model.heads import build_modules, load_weights
 
         set_threads()
+        info = ModelInfo(config.name, config.version, sha256_of(model_dir / WEIGHTS))
         with one_thread():
             base = load_base_encoder()
             top, head, sense_head = build_modules(base, config)
             load_weights(model_dir / WEIGHTS, top, head, sense_head)
-            framing_base = None
-            if quantize:
-                from clientlens.model.heads import quantize_dynamic, quantized_bottom
+            model = cls(config, load_tokenizer(), base, top, head, sense_head, info)
+            return model.with_int8_framing() if quantize else model
 
-                top, head = quantize_dynamic(top), quantize_dynamic(head)
-                framing_base = quantized_bottom(base, config.split)
-        info = ModelInfo(config.name, config.version, sha256_of(model_dir / WEIGHTS))
-        return cls(config, load_tokenizer(), base, top, head, sense_head, info, framing_base=framing_base)
+    def with_int8_framing(self) -> "FramingModel":
+        """Return a model whose framing path (frozen bottom, tuned top, head) runs in dynamic
+        int8, sharing this one's float32 sense path; this model is left as it is."""
+        from clientlens.model.heads import quantize_dynamic, quantized_bottom
+
+        return FramingModel(self.config, self.tokenizer, self.base, quantize_dynamic(self.top),
+                            quantize_dynamic(self.head), self.sense_head, self.info, self.batch_size,
+                            framing_base=quantized_bottom(self.base, self.config.split))
 
     # preprocess ---------------------------------------------------------------
     def _batches(self, texts: Sequence[str]):
@@ -134,11 +138,10 @@ class FramingModel:
         learned from the corpus when to trust which rule. A long text is clipped around its
         mention first (heads.clip_around), so the mention sits near the middle of what the encoder reads.
         """
-        from clientlens.model.heads import clip_around, mark_mention
+        from clientlens.model.heads import sense_view
 
-        items = [(*clip_around(text, start, end), vote) for text, start, end, vote in items]
-        if self.config.sense_mark:
-            items = [(*mark_mention(text, start, end), vote) for text, start, end, vote in items]
+        mark = self.config.sense_mark
+        items = [(*sense_view(text, start, end, mark), vote) for text, start, end, vote in items]
         return self._run_distinct(items, lambda item: item[0], self._sense_logits, self.config.senses)
 
     def _framing_logits(self, enc, _items):

@@ -152,6 +152,14 @@ def clip_around(text: str, start: int, end: int, reach: int = SENSE_REACH) -> tu
     return text[lo:hi], start - lo, end - lo
 
 
+def sense_view(text: str, start: int, end: int, mark: bool) -> tuple[str, int, int]:
+    """Return the text the sense encoder reads for the mention text[start:end] (clipped around
+    it, then marked when `mark`), and the mention's span in it: the one view training and
+    inference share."""
+    text, start, end = clip_around(text, start, end)
+    return mark_mention(text, start, end) if mark else (text, start, end)
+
+
 def sense_features(base, enc, spans, split: int, votes, layers=None):
     """Return sense features per sequence: [mention mean; context mean; sequence mean] of the
     sense encoder's output (`layers` over the base embeddings; with None, the frozen base at

@@ -212,12 +212,9 @@ def train_framing(config: TrainConfig, base, tokenizer, top, head, train, dev, p
 def _sense_rows(config: TrainConfig, records) -> list[tuple[str, int, int, str]]:
     """Return (text, start, end, gold sense) of every labelled mention, as the sense encoder reads it."""
     from clientlens.model.evaluate import sense_items
-    from clientlens.model.heads import clip_around, mark_mention
+    from clientlens.model.heads import sense_view
 
-    items = [(*clip_around(text, start, end), gold) for text, start, end, gold in sense_items(records)]
-    if config.sense_mark:
-        items = [(*mark_mention(text, start, end), gold) for text, start, end, gold in items]
-    return items
+    return [(*sense_view(text, start, end, config.sense_mark), gold) for text, start, end, gold in sense_items(records)]
 
 
 def train_sense(config: TrainConfig, base, tokenizer, sense_head, train, dev, progress=None) -> dict:
@@ -413,15 +410,12 @@ def _write_card(folder, config, model_config, tokenizer, base, top, head, sense_
     from clientlens.model.framing import FramingModel, sha256_of
     from clientlens.types import ModelInfo
 
-    from clientlens.model.heads import quantize_dynamic, quantized_bottom
-
     sha = sha256_of(folder / "model.safetensors")
     info = ModelInfo(model_config.name, model_config.version, sha)
     model = FramingModel(model_config, tokenizer, base, top, head, sense_head, info)
     # What audits run (FramingModel.load(quantize=True)): the framing path in int8; the sense
     # path is float32 either way, so its numbers below hold for both.
-    int8 = FramingModel(model_config, tokenizer, base, quantize_dynamic(top), quantize_dynamic(head), sense_head,
-                        info, framing_base=quantized_bottom(base, model_config.split))
+    int8 = model.with_int8_framing()
     results = {}
     for split in ("dev", "test"):
         if progress:
