@@ -41,6 +41,9 @@ class Kind(str, Enum):
 
 
 FRAMING_LABELS = ("client", "customer", "neutral")
+ROLES = ("own", "third_party", "generic", "discussion", "term", "allowed", "suppressed")
+# Whose people a person mention names decides whether it counts towards the author's word.
+COUNTED_ROLES = frozenset({"own", "generic"})
 
 
 @dataclass(frozen=True)
@@ -168,14 +171,17 @@ class SenseVote:
 
 @dataclass(frozen=True)
 class Mention:
-    """A family word found in a document, with its sense and why that sense was chosen.
+    """A family word found in a document, with its sense and role, and why each was chosen.
 
     `start`/`end` index `Document.text`; `source_start`/`source_end` index the source file
-    (they differ only for HTML and other mapped formats). `role` is "own" for the people the
-    document's author serves, "third_party" for someone else's clients or customers ("their
-    customers", "Client's customers"), "discussion" next to talk about the word itself, and
-    "allowed" inside an allowed phrase, "suppressed" under a `clientlens: ignore` directive or a
-    per-file ignore; only own person-sense mentions count.
+    (they differ only for HTML and other mapped formats). `role` says whose people a person
+    mention names (DESIGN.md, labelling guidelines): "own" (the author's own served people,
+    or the reader addressed as one), "third_party" (someone else's: "their customers", the
+    reader's customers when the reader is a business), "generic" (clients or customers in
+    general), "discussion" (inside talk about the words), "term" (a fixed name that is not a
+    choice of word: "customer relationship management", a product name), "allowed" (inside
+    an allowed phrase) and "suppressed" (under a directive or a per-file ignore).
+    `role_because` is the resolver's reason. Only own and generic person mentions count.
     """
 
     start: int
@@ -192,11 +198,12 @@ class Mention:
     role: str = "own"
     source_start: int = -1
     source_end: int = -1
+    role_because: str = ""
 
     @property
     def counts(self) -> bool:
         """Return True when the mention counts towards the author's own terminology."""
-        return self.sense is Sense.PERSON and self.role == "own"
+        return self.sense is Sense.PERSON and self.role in COUNTED_ROLES
 
 
 @dataclass(frozen=True)
