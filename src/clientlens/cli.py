@@ -141,6 +141,7 @@ FAIL_ON_OPT = typer.Option(None, "--fail-on", help="Lowest severity that exits 1
 NO_MODEL_OPT = typer.Option(False, "--no-model", help="Rules only: skip the framing model.")
 CONFIG_OPT = typer.Option(None, "--config", help="Use this config file instead of searching.")
 COLOR_OPT = typer.Option(None, "--color/--no-color", help="Colour the text report [default: when a terminal].")
+JOBS_OPT = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes for the per-document work (the report is the same).")
 
 
 def finish_command(report, settings) -> None:
@@ -172,7 +173,7 @@ def audit(
     fix: bool = typer.Option(False, "--fix", help="Rewrite minority mentions in .txt/.md/.html files in place, then report what is left."),
     diff: bool = typer.Option(False, "--diff", help="Print what --fix would change as a unified diff; write nothing (exit 1 when there is a change)."),
     force: bool = typer.Option(False, "--force", help="With --fix: rewrite files even when git shows uncommitted changes in them."),
-    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes for the per-document work (the report is the same)."),
+    jobs: int = JOBS_OPT,
 ) -> None:
     """Audit files, folders and live sites for client/customer terminology and framing."""
     try:

@@ -15,8 +15,8 @@ import typer
 
 def register(app: typer.Typer) -> None:
     """Add the `contract` command to `app`."""
-    from clientlens.cli import (COLOR_OPT, CONFIG_OPT, FAIL_ON_OPT, FORMAT_OPT, NO_MODEL_OPT, OUTPUT_OPT, FailOn,
-                                Format, color_wanted, fail, finish_command, import_spacy_without_torch,
+    from clientlens.cli import (COLOR_OPT, CONFIG_OPT, FAIL_ON_OPT, FORMAT_OPT, JOBS_OPT, NO_MODEL_OPT, OUTPUT_OPT,
+                                FailOn, Format, color_wanted, fail, finish_command, import_spacy_without_torch,
                                 load_cli_settings, write_output)
     from clientlens.errors import ClientlensError
 
@@ -29,6 +29,7 @@ def register(app: typer.Typer) -> None:
         no_model: bool = NO_MODEL_OPT,
         config: Optional[Path] = CONFIG_OPT,
         color: Optional[bool] = COLOR_OPT,
+        jobs: int = JOBS_OPT,
     ) -> None:
         """Check contracts: the defined party term (Client, Customer...), its uses, and a 0-100 score."""
         try:
@@ -38,7 +39,7 @@ def register(app: typer.Typer) -> None:
             from clientlens.engine import Auditor
             from clientlens.report import render
 
-            report = run_with_progress(Auditor(settings), paths)
+            report = run_with_progress(Auditor(settings, jobs=jobs), paths)
             write_output(render(report, fmt.value, color=color_wanted(color, output)), output)
         except ClientlensError as exc:
             raise fail(str(exc))

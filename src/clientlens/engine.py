@@ -9,6 +9,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 from clientlens import __version__
 from clientlens.config import Settings
 from clientlens.ingest import load_documents
+from clientlens.judge.contract import analyse_contract, contract_document, counts_tally
 from clientlens.judge.document import judge_document, judge_failure
 from clientlens.judge.site import judge_site, site_tally, target_family
 from clientlens.judge.framing import aggregate, mismatch_findings
@@ -97,11 +98,13 @@ class Auditor:
 
     def judge(self, items: Sequence[Document | InputFailure], documents: Sequence[Document],
               mentions: Sequence[Sequence[Mention]], framings: Sequence[Sequence[Framing]]) -> SiteReport:
-        """Return the SiteReport, judging each document against the site's target family."""
+        """Return the SiteReport, judging each document against the site's target family and each
+        contract on its own, by the analysis `clientlens contract` uses."""
         names = list(self.families.families)
         # Allowed phrases and suppressed mentions must not count towards the site's dominant family either.
         mentions = [mark_mentions(d, ms, self.settings) for d, ms in zip(documents, mentions)]
-        site = site_tally(mentions, names)
+        contracts = [analyse_contract(d, ms, self.families, self.settings) for d, ms in zip(documents, mentions)]
+        site = site_tally([ms for ms, c in zip(mentions, contracts) if c is None], names)
         target = target_family(self.settings.preferred, site)
         by_id = {id(d): i for i, d in enumerate(documents)}
         reports: list[DocumentReport] = []
@@ -110,12 +113,18 @@ class Auditor:
                 reports.append(drop_suppressed(judge_failure(item, self.settings, names), None, self.settings))
                 continue
             i = by_id[id(item)]
-            extra = mismatch_findings(mentions[i], framings[i], self.settings, self.families)
-            report = judge_document(item, mentions[i], framings[i], self.settings, self.families,
-                                    target, site, extra)
-            reports.append(replace(drop_suppressed(report, item, self.settings), framing=aggregate(framings[i])))
+            framing = aggregate(framings[i])
+            if contracts[i] is not None:
+                report = contract_document(item, contracts[i], framings[i], framing, self.settings, self.families)
+            else:
+                extra = mismatch_findings(mentions[i], framings[i], self.settings, self.families)
+                report = judge_document(item, mentions[i], framings[i], self.settings, self.families,
+                                        target, site, extra)
+            reports.append(replace(drop_suppressed(report, item, self.settings), framing=framing))
         framed = [r for r in reports if r.framing is not None]
         site_framing = aggregate([r.framing for r in framed], [max(len(r.text), 1) for r in framed])
+        if documents and all(c is not None for c in contracts):
+            site = counts_tally(reports, names)  # only contracts: the summary adds up their party counts
         return judge_site(reports, site, __version__, self.model_info(), site_framing)
 
     def model_info(self):
@@ -153,22 +162,16 @@ class Auditor:
         return self.audit_all([load_text(text, path, Kind.TEXT)]).documents[0]
 
     def contract_all(self, items: Iterable[Document | InputFailure], progress: Progress | None = None) -> SiteReport:
-        """Return the SiteReport of contracts: each judged on its own, with its defined-term analysis."""
-        from clientlens.judge.contract import contract_report, counts_tally
+        """Return the SiteReport of contracts: every input read as a contract and judged on its own.
 
+        The documents go through `audit_all` (so `jobs` works as for an audit) a few batches at a
+        time, so a folder of long PDFs never has more than that many documents' text loaded.
+        """
         reports: list[DocumentReport] = []
-        # One contract at a time: each is its own "site" (its target is its own defined term), and
-        # a folder of long PDFs never has more than one document's text loaded.
-        for done, item in enumerate(items, 1):
-            item = replace(item, kind=Kind.CONTRACT)
-            report = self.audit_all([item]).documents[0]
-            if isinstance(item, Document):
-                # Ignore comments and per-file ignores cover the defined-term findings too.
-                report = drop_suppressed(contract_report(item, report, self.settings, self.families), item,
-                                         self.settings)
-            reports.append(report)
+        for batch in iter_batches((replace(item, kind=Kind.CONTRACT) for item in items), BATCH * self.jobs):
+            reports.extend(self.audit_all(batch).documents)
             if progress:
-                progress(done, 0)
+                progress(len(reports), 0)
         framed = [r for r in reports if r.framing is not None]
         site_framing = aggregate([r.framing for r in framed], [max(len(r.text), 1) for r in framed])
         return judge_site(reports, counts_tally(reports, list(self.families.families)), __version__,

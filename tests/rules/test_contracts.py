@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from clientlens.rules.contracts import classify_uses, find_defined_term
+from clientlens.rules.contract_signals import reads_as_contract, software_cue
+from clientlens.rules.contracts import classify_uses, find_defined_term, find_party_term
 from clientlens.rules.definitions import find_definitions, parties_clause
 
 PARTIES = ('This Agreement is made between Harbour Lane Design Ltd, 4 Slipway Row, Tidemouth ("Studio"), '
@@ -133,9 +134,9 @@ def test_contracts_party_uses(mentions_of, body, kind):
     ("8.3 The Studio shall install the font on the [[client]] device at reception.", "software"),
     ("8.4 The reception desk uses a thin [[client]] terminal.", "software"),
     ("8.5 The Client may advertise to [[customers]] in the Territory.", "generic"),
-    ("8.6 The Client will keep the [[customer]] waiting area tidy.", "generic"),
-    ("8.7 The Studio shall build a [[customer]] loyalty app for the Client.", "generic"),
-    ("8.8 The Studio shall repaint the [[customer]] toilets every spring.", "generic"),
+    ("8.6 The Client will keep the [[customer]] waiting area tidy.", "compound"),
+    ("8.7 The Studio shall build a [[customer]] loyalty app for the Client.", "compound"),
+    ("8.8 The Studio shall repaint the [[customer]] toilets every spring.", "compound"),
 ])
 def test_contracts_legitimate_uses_are_not_problems(mentions_of, body, kind):
     assert _kind(mentions_of, body) == kind
@@ -175,3 +176,113 @@ def test_contracts_non_family_term_lowercase(mentions_of):
     term = find_defined_term(text)
     kinds = {text[u.start:u.end]: u.kind for u in classify_uses(text, mentions_of(text), term)}
     assert kinds["licensee"] == "lowercase" and kinds["customer"] == "synonym"
+
+
+COVER = ("SUPPORT TERMS\n\nThese Terms apply to the Order Form signed by Customer. Capitalised terms not defined "
+         "in these Terms have the meanings given in the Order Form.\n\n1. Provider shall answer Customer's tickets "
+         "within one day. 2. Customer shall pay each invoice within 30 days.\n")
+
+
+@pytest.mark.parametrize("text, term, because", [
+    (COVER, "Customer", "Order Form"),
+    # No pointer, but the word is used as a name again and again.
+    ("1. Lantern Ltd shall clean the offices of Client weekly. 2. Client shall give Lantern Ltd a key. "
+     "3. Lantern Ltd may invoice Client monthly. 4. If Client is late, Lantern Ltd may stop work.", "Client", "4 uses"),
+])
+def test_contracts_term_defined_elsewhere(mentions_of, text, term, because):
+    found = find_party_term(text, mentions_of(text))
+    assert (found.term, found.defined_here, found.is_party) == (term, False, True)
+    assert because in found.elsewhere
+
+
+@pytest.mark.parametrize("text", [
+    # A page: headings, a greeting and a name that merely start with the word.
+    "Customer Stories\n\nDear Customer, thank you for your order. Customer support is open daily. "
+    "Read our Customer Charter. A Customer of the Year award goes to the Harbour Café.",
+    # Capitalised at the start of sentences only, as ordinary nouns.
+    "Clients come first. Client meetings happen on Mondays. Clients may call us at any time.",
+])
+def test_contracts_no_term_defined_elsewhere(mentions_of, text):
+    assert find_party_term(text, mentions_of(text)) is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    (PARTIES + "1. The Client shall pay within 30 days. This Agreement is governed by the law of England.", True),
+    (COVER + "Either party may terminate these Terms for material breach. Provider hereby grants a licence.", True),
+    # A page that quotes a capitalised word, and one that says "shall" once.
+    ('We call our members "Partners". Tap "Customer Portal" to sign in. Our terms are simple.', False),
+    ("We shall be closed on Monday. Our customers can still order online.", False),
+])
+def test_contracts_what_reads_as_a_contract(mentions_of, text, expected):
+    term = find_party_term(text, mentions_of(text))
+    party = "none" if term is None else "defined" if term.defined_here else "elsewhere"
+    assert reads_as_contract(text, party) is expected
+
+
+@pytest.mark.parametrize("text, surface, cue", [
+    ("Install the email client first.", "client", "email"),
+    ("The thin client terminals are in the branch.", "client", "thin"),
+    ("Developer shall build the client application.", "client", "application"),
+    ("Supplier shall patch the client devices monthly.", "client", "devices"),
+    ("Session state is kept client-side.", "client-side", "side"),
+    # The party and its things.
+    ("Client devices bought later are added to the list.", "Client", None),
+    ("Data is held on Client's server.", "Client's", None),
+    ("CLIENT NAME: Harbour Foods Ltd", "CLIENT", None),
+    ("Client may access the client portal.", "client", None),
+    ("The customer application form is in Schedule 2.", "customer", None),
+])
+def test_contracts_software_cue(text, surface, cue):
+    start = text.index(surface)
+    family = "customer" if "ustomer" in surface else "client"
+    assert software_cue(text, start, start + len(surface), surface, family) == cue
+
+
+NO_PARTY_TERM = PARTIES.replace('(the "Client")', '("Mill")')
+
+
+@pytest.mark.parametrize("body", [
+    # A numbered run-in title, a capitals heading, and the clause that holds the definition.
+    "7.2 Solicitation of [[Customers]]. The Studio shall not approach any Customer for a year. In this clause 7.2, "
+    '"Customer" means any business that bought flour from the Mill.',
+    "ARTICLE 7 - [[CUSTOMERS]]\n\n7.1 The Studio shall not approach any Customer. In this clause 7.1, "
+    '"Customer" means any business that bought flour from the Mill.',
+    "7.1 The Studio shall not approach any [[Customer]] for a year. In this clause 7.1, "
+    '"Customer" means any business that bought flour from the Mill.',
+])
+def test_contracts_early_uses_in_headings_and_the_defining_clause(mentions_of, body):
+    assert _kind(mentions_of, body, NO_PARTY_TERM) == "party"
+
+
+def test_contracts_use_in_an_earlier_clause_is_before_the_definition(mentions_of):
+    body = ('7.1 The Studio shall not approach any [[Customer]] for a year.\n\n7.2 "Customer" means any business '
+            "that bought flour from the Mill.")
+    assert _kind(mentions_of, body, NO_PARTY_TERM) == "before-definition"
+
+
+@pytest.mark.parametrize("tail, redefined", [
+    ('"Client" means the company entering into this Agreement with the Studio.', False),
+    ('SCHEDULE\nThe Undersigned (the "Client") accepts these terms.', False),
+    ('"Client" means Pellworth Mills Ltd and its parent company.', True),
+])
+def test_contracts_restatement_by_role(tail, redefined):
+    assert bool(find_defined_term(PARTIES + tail).redefinitions) is redefined
+
+
+def test_contracts_bare_parenthesis_in_the_parties_clause():
+    text = "SERVICES AGREEMENT made by and between Orrin Ltd (Developer ), and (Client) Quell Inc. for design work."
+    term = find_defined_term(text)
+    assert (term.term, term.is_party) == ("Client", True)
+    assert find_defined_term("Our offices (Client) are open daily.") is None
+
+
+def test_contracts_other_word_for_another_group(mentions_of):
+    # A specification: "the customer" is the shopper the app serves, far more often than the party.
+    spec = "".join(f"{n}. The app shall notify the customer when step {n} is done.\n" for n in range(1, 5))
+    text = PARTIES + "1. The Client shall approve the design.\n" + spec
+    kinds = [u.kind for u in classify_uses(text, mentions_of(text), find_defined_term(text)) if u.family == "customer"]
+    assert kinds == ["generic"] * 4
+    # Once, it is a slip for the party.
+    once = PARTIES + "1. The Client shall approve the design. 2. The customer shall pay on signature.\n"
+    kinds = [u.kind for u in classify_uses(once, mentions_of(once), find_defined_term(once)) if u.family == "customer"]
+    assert kinds == ["synonym"]

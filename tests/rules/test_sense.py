@@ -66,9 +66,12 @@ def test_sense_meta_words(mentions_of, text, surface, sense):
 
 
 @pytest.mark.parametrize("text, surface, sense, decided_by", [
-    ('Acme Ltd (the "Client") and Bolt Ltd.', "Client", P, "rule:defined-term"),
-    ('Acme Ltd, hereinafter referred to as "Customer", agrees.', "Customer", P, "rule:defined-term"),
-    ('Acme Ltd (“Customer”) agrees.', "Customer", P, "rule:defined-term"),
+    # The defining quote names the word (meta); the party's uses are people.
+    ('Acme Ltd (the "Client") and Bolt Ltd.', "Client", M, "rule:defined-term"),
+    ('Acme Ltd, hereinafter referred to as "Customer", agrees.', "Customer", M, "rule:defined-term"),
+    ('Acme Ltd (“Customer”) agrees.', "Customer", M, "rule:defined-term"),
+    ('Acme Ltd, hereinafter referred to as Client, agrees.', "Client", M, "rule:defined-term"),
+    ('Under clause 4, Client shall pay within 30 days.', "Client", P, "rule:default"),
     ('The word "Client" is capitalised in titles.', "Client", M, "rule:quoted-word"),
 ])
 def test_sense_defined_term(mentions_of, text, surface, sense, decided_by):

@@ -53,7 +53,8 @@ RULES: dict[str, RuleInfo] = {r.name: r for r in (
              "(the \"Client\") ... the client shall pay",
              "Capitalise it as defined ('the Client')."),
     RuleInfo(DEFINED_TERM_BEFORE_DEFINITION, Severity.WARNING,
-             "The defined party term is used before the clause that defines it.",
+             "The defined party term is used before the clause that defines it (headings, contents pages, "
+             "the defining clause itself, forward references and definitions lists excepted).",
              "Readers meet a capitalised term with no definition yet.",
              "Client shall pay ... (later) Acme Ltd (the \"Client\")",
              "Move the definition earlier, or name the party in full before it."),

@@ -1,101 +1,130 @@
-"""judge_contract: defined-term Findings and a 0-100 ContractScore with its breakdown.
+"""Contracts in the judge: the one analysis that `clientlens contract` and `clientlens audit` share.
 
-`contract_report` is the one entry point the engine calls: it finds the defined party term
-(rules/contracts.py), sorts the document's mentions into uses, and returns the
-DocumentReport with the defined-term findings and its `contract` object set.
+`analyse_contract` returns a document's ContractAnalysis, or None when the document is not a
+contract: the party term (defined here, or used as defined and defined elsewhere), each use's
+kind (rules/contracts.py), and the mentions with the sense and role the analysis settles.
+`contract_document` turns it into the DocumentReport: counts and `mixed` from the uses that name
+the party, the defined-term findings, and the ContractScore (judge/contract_score.py). A contract
+is judged on its own: its word is its defined term, never the site's dominant family.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
-from dataclasses import dataclass, field, replace
-from typing import Any, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Sequence
 
 from clientlens.config import Settings
 from clientlens.judge import catalogue
+from clientlens.judge.contract_score import ContractScore, score_contract
 from clientlens.judge.document import Tally
 from clientlens.judge.fixes import match_case
+from clientlens.rules.contract_signals import reads_as_contract
 from clientlens.rules.contracts import (
-    BEFORE, LOWERCASE, PARTY, SYNONYM, DefinedTerm, Definition, TermUse, classify_uses, find_defined_term,
+    ALLOWED, BEFORE, COMPOUND, DEFINITION, GENERIC, LOWERCASE, META, OTHER_TERM, PARTY, PARTY_KINDS, SOFTWARE, SYNONYM,
+    THIRD_PARTY, DefinedTerm, Definition, TermUse, classify_uses, find_party_term,
 )
 from clientlens.rules.definitions import party_name
 from clientlens.rules.families import FamilySet
-from clientlens.types import Document, DocumentReport, Finding, Framing, Location
+from clientlens.types import Document, DocumentReport, Finding, Framing, Kind, Location, Mention, Sense
 
-# Points off the hygiene score per problem: a second word for the party or a second definition
-# can change who is bound; a lower-case slip or an early use only makes the reader work.
-PENALTY = {catalogue.DEFINED_TERM_SYNONYM: 12, catalogue.DEFINED_TERM_REDEFINED: 15,
-           catalogue.DEFINED_TERM_LOWERCASE: 4, catalogue.DEFINED_TERM_BEFORE_DEFINITION: 6}
-WEIGHTS = {"defined_term_hygiene": 0.5, "terminology_consistency": 0.3, "framing": 0.2}
 _RULE_OF = {SYNONYM: catalogue.DEFINED_TERM_SYNONYM, LOWERCASE: catalogue.DEFINED_TERM_LOWERCASE,
             BEFORE: catalogue.DEFINED_TERM_BEFORE_DEFINITION}
-_PARTY_KINDS = frozenset({PARTY, SYNONYM, LOWERCASE, BEFORE})
+# What each kind of use says about the mention: its sense, its role and why.
+_SENSE_OF = {DEFINITION: Sense.META, META: Sense.META, SOFTWARE: Sense.NON_PERSON}
+_ROLE_OF = {PARTY: ("own", "the defined party"), SYNONYM: ("own", "the defined party, in the other word"),
+            LOWERCASE: ("own", "the defined party, in lower case"), BEFORE: ("own", "the defined party, before its definition"),
+            THIRD_PARTY: ("third_party", "someone else's"), OTHER_TERM: ("term", "part of another defined term or name"),
+            COMPOUND: ("term", "a compound"), GENERIC: ("generic", "clients or customers in general")}
 
 
 @dataclass(frozen=True)
-class ContractScore:
-    """The contract part of a DocumentReport: the defined term, where it is defined, a score and why."""
+class ContractAnalysis:
+    """A contract's party term, each use's kind, and its mentions with sense and role settled."""
 
-    defined_term: str | None
-    is_party: bool
-    definition: Location | None
-    score: float
-    breakdown: Mapping[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the JSON form ("contract" object of DESIGN.md)."""
-        d = self.definition
-        return {"defined_term": self.defined_term, "is_party": self.is_party,
-                "definition": None if d is None else {"start": d.start, "end": d.end, "line": d.line, "page": d.page},
-                "score": self.score, "breakdown": dict(self.breakdown)}
+    term: DefinedTerm | None
+    uses: tuple[TermUse, ...]
+    mentions: tuple[Mention, ...]
 
 
-def contract_report(doc: Document, report: DocumentReport, settings: Settings, families: FamilySet) -> DocumentReport:
-    """Return `report` with the defined-term findings, contract-aware counts and the ContractScore set."""
-    term = find_defined_term(doc.text, families)
-    uses = classify_uses(doc.text, report.mentions, term) if term else []
-    findings, score = judge_contract(doc, term, uses, settings, report)
-    kept = [f for f in report.findings if term is None or f.rule != catalogue.MIXED_TERMINOLOGY]
-    merged = tuple(sorted(kept + findings, key=lambda f: (f.start, f.rule)))
-    # Counts change meaning only where the party is a client or customer word: then "own" means the party.
-    if term is None or not term.is_party or term.family is None:
-        return replace(report, findings=merged, contract=score)
-    t = party_tally(uses, list(families.families))
-    return replace(report, findings=merged, contract=score, counts=t.counts, dominant=t.dominant,
-                   consistency=t.consistency, mixed=t.mixed)
+def analyse_contract(doc: Document, mentions: Sequence[Mention], families: FamilySet,
+                     settings: Settings) -> ContractAnalysis | None:
+    """Return the ContractAnalysis of `doc`, or None when it is not a contract.
+
+    A PDF or DOCX (kind contract) is one; another document is one when it reads as a contract
+    (patterns/contracts.json): a little contract wording with a party definition, more with a term
+    only used as defined, most with no party term, so a page that quotes a capitalised word or
+    says "shall" is not taken for one. Allowed and suppressed mentions (marked by the caller
+    under `settings`) are left as they are.
+    """
+    if doc.kind is not Kind.CONTRACT and not reads_as_contract(doc.text):
+        return None  # too little contract wording for any kind of party term: most pages stop here
+    term = find_party_term(doc.text, mentions, families)
+    party = "none" if term is None else "defined" if term.defined_here else "elsewhere"
+    if doc.kind is not Kind.CONTRACT and not reads_as_contract(doc.text, party):
+        return None
+    uses = classify_uses(doc.text, mentions, term)
+    return ContractAnalysis(term, tuple(uses), tuple(_settle(mentions, uses, term)))
 
 
-def judge_contract(doc: Document, term: DefinedTerm | None, uses: Sequence[TermUse], settings: Settings,
-                   report: DocumentReport) -> tuple[list[Finding], ContractScore]:
-    """Return the defined-term Findings and the ContractScore of one contract."""
+def _settle(mentions: Sequence[Mention], uses: Sequence[TermUse], term: DefinedTerm | None) -> list[Mention]:
+    """Return the mentions with the sense and role their use gives them."""
+    by_span = {(u.start, u.end): u for u in uses}
+    out = []
+    for m in mentions:
+        use = by_span.get((m.start, m.end))
+        if m.role in ("allowed", "suppressed") or use is None or use.kind == ALLOWED:
+            out.append(m)
+        else:
+            out.append(_settled(m, use, term))
+    return out
+
+
+def _settled(m: Mention, use: TermUse, term: DefinedTerm | None) -> Mention:
+    sense = _SENSE_OF.get(use.kind, Sense.PERSON)
+    if sense is not m.sense:
+        m = replace(m, sense=sense, confidence=0.95, decided_by=f"contract:{use.kind}", cue=use.cue)
+    if sense is not Sense.PERSON:
+        return replace(m, role_because=use.cue)
+    role, because = _ROLE_OF[use.kind]
+    if use.kind in PARTY_KINDS and term is not None and not term.is_party:
+        role, because = "third_party", f"the defined term names a third party ({term.definition.because})"
+    return replace(m, role=role, role_because=f"{because}: {use.cue}" if use.cue else because)
+
+
+def contract_document(doc: Document, analysis: ContractAnalysis, framings: Sequence[Framing], framing: Framing | None,
+                      settings: Settings, families: FamilySet) -> DocumentReport:
+    """Return the DocumentReport of a contract: party counts, mixed, defined-term findings and the score."""
+    term = analysis.term
+    findings = contract_findings(doc, term, analysis.uses, settings)
+    definition = (doc.offsets.locate(term.definition.start, term.definition.end)
+                  if term is not None and term.definition is not None else None)
+    score = score_contract(term, analysis.uses, findings, framing, definition)
+    t = party_tally(analysis.uses, list(families.families), term)
+    return DocumentReport(path=doc.path, kind=doc.kind, mentions=analysis.mentions, framings=tuple(framings),
+                          findings=tuple(sorted(findings, key=lambda f: (f.start, f.rule))), counts=t.counts,
+                          dominant=t.dominant, consistency=t.consistency, mixed=t.mixed, framing=framing,
+                          contract=score, text=doc.text)
+
+
+def contract_findings(doc: Document, term: DefinedTerm | None, uses: Sequence[TermUse],
+                      settings: Settings) -> list[Finding]:
+    """Return the defined-term Findings of one contract."""
     if term is None:
-        return [], _score(None, [], [], report)
+        return []
     findings = [_use_finding(doc, term, u, settings) for u in uses if u.kind in _RULE_OF]
-    findings += [_redefinition_finding(doc, term, d, settings) for d in term.redefinitions]
-    return findings, _score(term, uses, findings, report, doc)
+    return findings + [_redefinition_finding(doc, term, d, settings) for d in term.redefinitions]
 
 
-def party_tally(uses: Sequence[TermUse], families: Sequence[str]) -> Tally:
-    """Return the Tally of the uses that mean the party: per family, dominant, consistency, mixed."""
+def party_tally(uses: Sequence[TermUse], families: Sequence[str], term: DefinedTerm | None) -> Tally:
+    """Return the Tally of the uses that name the defined term's people; only a party named in both
+    words makes the contract mixed (a non-party definition names outsiders)."""
     counts = {name: 0 for name in families}
     for u in uses:
-        if u.kind in _PARTY_KINDS and u.family is not None:
+        if u.kind in PARTY_KINDS and u.family is not None:
             counts[u.family] = counts.get(u.family, 0) + 1
-    return _tally_of(counts)
-
-
-def counts_tally(reports: Sequence[DocumentReport], families: Sequence[str]) -> Tally:
-    """Return the Tally of the documents' counts added up (the site view of a contract run)."""
-    return _tally_of({name: sum(r.counts.get(name, 0) for r in reports) for name in families})
-
-
-def _tally_of(counts: dict[str, int]) -> Tally:
-    total = sum(counts.values())
-    if total == 0:
-        return Tally(counts, None, 100.0, False)
-    top = max(counts, key=lambda f: counts[f])
-    return Tally(counts, top, round(100.0 * counts[top] / total, 1), sum(1 for n in counts.values() if n) > 1)
+    t = tally_counts(counts)
+    return t if term is not None and term.is_party else replace(t, mixed=False)
 
 
 def _finding(doc: Document, rule: str, settings: Settings, message: str, start: int, end: int,
@@ -105,15 +134,17 @@ def _finding(doc: Document, rule: str, settings: Settings, message: str, start: 
                    loc.line, loc.column, suggestion, because, related, loc.page)
 
 
-def _where(doc: Document, definition: Definition) -> tuple[Location, str]:
+def _where(doc: Document, definition: Definition | None) -> tuple[tuple[Location, ...], str]:
+    if definition is None:
+        return (), "defined in another document"
     loc = doc.offsets.locate(definition.start, definition.end)
     page = f", page {loc.page}" if loc.page else ""
-    return loc, f"line {loc.line}{page}"
+    return (loc,), f"line {loc.line}{page}"
 
 
 def _use_finding(doc: Document, term: DefinedTerm, use: TermUse, settings: Settings) -> Finding:
     rule = _RULE_OF[use.kind]
-    loc, where = _where(doc, term.definition)
+    related, where = _where(doc, term.definition)
     name = term.term
     if use.kind == SYNONYM:
         message = f"'{use.surface}' names the party defined as \"{name}\" ({where}): use the defined term"
@@ -123,16 +154,16 @@ def _use_finding(doc: Document, term: DefinedTerm, use: TermUse, settings: Setti
         suggestion = as_defined(use.surface, name)
     else:
         message = f"'{use.surface}' is used before \"{name}\" is defined ({where})"
-        suggestion = party_name(doc.text, term.definition)
-    return _finding(doc, rule, settings, message, use.start, use.end, suggestion, use.cue, (loc,))
+        suggestion = party_name(doc.text, term.definition) if term.definition is not None else None
+    return _finding(doc, rule, settings, message, use.start, use.end, suggestion, use.cue, related)
 
 
 def _redefinition_finding(doc: Document, term: DefinedTerm, d: Definition, settings: Settings) -> Finding:
-    loc, where = _where(doc, term.definition)
+    related, where = _where(doc, term.definition)
     message = (f"\"{d.term}\" is defined again here; the party was first defined as \"{term.term}\" ({where}): "
                "keep one definition")
     return _finding(doc, catalogue.DEFINED_TERM_REDEFINED, settings, message, d.start, d.end, None,
-                    f"second definition ({d.form})", (loc,))
+                    f"second definition ({d.form})", related)
 
 
 def as_defined(surface: str, term: str) -> str:
@@ -148,41 +179,19 @@ def as_defined(surface: str, term: str) -> str:
     return word + mark
 
 
-def _score(term: DefinedTerm | None, uses: Sequence[TermUse], findings: Sequence[Finding],
-           report: DocumentReport, doc: Document | None = None) -> ContractScore:
-    issues = Counter(f.rule for f in findings)
-    kinds = Counter(u.kind for u in uses)
-    party = sum(kinds[k] for k in _PARTY_KINDS)
-    parts: dict[str, Any] = {}
-    if term is None:
-        parts["defined_term_hygiene"] = {"score": None, "note": "no definition of the party term found"}
-        parts["terminology_consistency"] = {"score": report.consistency, "basis": "own mentions (no defined term)"}
-    else:
-        hygiene = max(0.0, 100.0 - sum(PENALTY[r] * n for r, n in issues.items()))
-        parts["defined_term_hygiene"] = {"score": hygiene, "issues": {r: issues.get(r, 0) for r in PENALTY},
-                                         "penalty_per_issue": dict(PENALTY)}
-        synonyms = kinds[SYNONYM]
-        consistency = round(100.0 * (party - synonyms) / party, 1) if party else 100.0
-        parts["terminology_consistency"] = {"score": consistency, "party_uses": party, "synonyms": synonyms}
-    parts["framing"] = _framing_part(report.framing, term)
-    parts["uses"] = dict(sorted(kinds.items()))
-    scored = {k: p["score"] for k, p in parts.items() if k in WEIGHTS and p.get("score") is not None}
-    total = sum(WEIGHTS[k] for k in scored)
-    score = round(sum(WEIGHTS[k] * v for k, v in scored.items()) / total, 1) if total else 100.0
-    parts["weights"] = {k: WEIGHTS[k] for k in scored}
-    definition = doc.offsets.locate(term.definition.start, term.definition.end) if term and doc else None
-    return ContractScore(term.term if term else None, term.is_party if term else False, definition,
-                         score, parts)
+def counts_tally(reports: Sequence[DocumentReport], families: Sequence[str]) -> Tally:
+    """Return the Tally of the documents' counts added up (the site view of a run over contracts)."""
+    return tally_counts({name: sum(r.counts.get(name, 0) for r in reports) for name in families})
 
 
-def _framing_part(framing: Framing | None, term: DefinedTerm | None) -> dict[str, Any]:
-    if framing is None:
-        return {"score": None, "scored": False, "note": "not scored: no framing model (rules only)"}
-    scores = {k: round(float(v), 4) for k, v in framing.scores.items()}
-    family = term.family if term else None
-    if family not in scores:
-        return {"score": None, "scored": False, "label": framing.label, "scores": scores,
-                "note": "not scored: the defined term is not a client or customer word"}
-    # The language fits the word when it frames that relationship; neutral legal text half counts.
-    value = round(100.0 * (scores[family] + 0.5 * scores.get("neutral", 0.0)), 1)
-    return {"score": min(100.0, value), "scored": True, "label": framing.label, "scores": scores}
+def tally_counts(counts: dict[str, int]) -> Tally:
+    """Return the Tally of per-family counts: dominant (most used), consistency and mixed."""
+    total = sum(counts.values())
+    if total == 0:
+        return Tally(counts, None, 100.0, False)
+    top = max(counts, key=lambda f: counts[f])
+    return Tally(counts, top, round(100.0 * counts[top] / total, 1), sum(1 for n in counts.values() if n) > 1)
+
+
+__all__ = ["ContractAnalysis", "ContractScore", "analyse_contract", "contract_document", "contract_findings",
+           "party_tally", "counts_tally", "as_defined"]

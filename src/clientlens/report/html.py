@@ -131,8 +131,8 @@ def value_html(value: Any) -> str:
     return escape(str(value))
 
 
-def contract_block(d: DocumentReport) -> str:
-    """Return the contract score block of a contract document, or ""."""
+def contract_block(d: DocumentReport, ids: dict[int, str] | None = None) -> str:
+    """Return the contract score block of a contract document (each deduction linked to its finding), or ""."""
     if d.contract is None:
         return ""
     to_dict = getattr(d.contract, "to_dict", None)
@@ -140,9 +140,27 @@ def contract_block(d: DocumentReport) -> str:
     if not isinstance(data, dict):
         return f'<div class="contract"><h4>Contract</h4>{escape(str(d.contract))}</div>'
     score = data.get("score")
-    head = f"Contract score {score:.1f}/100" if isinstance(score, (int, float)) else "Contract"
+    head = f"Contract score {score:.1f}/100" if isinstance(score, (int, float)) else "Contract: no score"
     term = f' · defined term <q>{escape(str(data["defined_term"]))}</q>' if data.get("defined_term") else ""
-    return f'<div class="contract"><h4>{head}{term}</h4>{value_html(data)}</div>'
+    parts = data.get("breakdown") if isinstance(data.get("breakdown"), dict) else {}
+    deductions = sorted((x for p in parts.values() if isinstance(p, dict) for x in p.get("deductions") or ()),
+                        key=lambda x: x.get("start", 0))
+    shown = {**data, "breakdown": {k: {kk: vv for kk, vv in p.items() if kk != "deductions"} if isinstance(p, dict)
+                                   else p for k, p in parts.items()}} if parts else data
+    return (f'<div class="contract"><h4>{head}{term}</h4>{deduction_list(deductions, d.findings, ids or {})}'
+            f"{value_html(shown)}</div>")
+
+
+def deduction_list(deductions: Sequence[dict], findings: Sequence[Finding], ids: dict[int, str]) -> str:
+    """Return the score's deductions as a list, each with its clause linked to its finding, or ""."""
+    items = []
+    for x in deductions:
+        n = next((i for i, f in enumerate(findings) if (f.rule, f.start, f.end) == (x.get("rule"), x.get("start"),
+                                                                                    x.get("end"))), None)
+        place = escape(f"line {x.get('line')}" + (f", page {x['page']}" if x.get("page") else ""))
+        link = f'<a href="#{ids[n]}">{place}</a>' if n in ids else place
+        items.append(f"<li>&minus;{float(x.get('points', 0)):g} <code>{escape(str(x.get('rule')))}</code> {link}</li>")
+    return f'<ol class="deductions">{"".join(items)}</ol>' if items else ""
 
 
 def finding_item(f: Finding, anchor: str, inline: bool) -> str:
@@ -172,7 +190,7 @@ def document_section(i: int, d: DocumentReport) -> str:
         # A finding whose span is not a drawn mention has no badge in the text to link to.
         items = "".join(finding_item(f, ids[n], f'id="{ids[n]}-inline"' in text) for n, f in enumerate(d.findings))
         parts.append(f'<ol class="findings">{items}</ol>')
-    parts.append(contract_block(d))
+    parts.append(contract_block(d, ids))
     if text:
         parts.append(f'<div class="doctext">{text}</div>')
     return "".join(parts) + "</section>"

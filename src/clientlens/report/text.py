@@ -51,22 +51,36 @@ def finding_line(path: str, f) -> str:
 
 
 def contract_section(report: SiteReport) -> str:
-    """Return the "contracts" section: one line per contract with its defined term and score, or ""."""
+    """Return the "contracts" section: per contract its defined term, its score and each deduction with
+    its clause (line, page), and the framing as an unscored observation; or "" when there are none."""
     lines = []
     for d in report.documents:
         if d.contract is None:
             continue
         c = d.contract.to_dict()  # type: ignore[attr-defined]
         parts = c["breakdown"]
-        scored = ", ".join(f"{name.split('_')[-1]} {p['score']:.0f}" if p.get("score") is not None
-                           else f"{name.split('_')[-1]} not scored" for name, p in parts.items()
-                           if name in ("defined_term_hygiene", "terminology_consistency", "framing"))
         if c["defined_term"] is None:
             head = "no definition of the party term found"
+        elif c.get("defined_elsewhere"):
+            head = f"uses \"{c['defined_term']}\" as a defined party term, defined in another document"
         else:
             where = c["definition"]
             page = f", page {where['page']}" if where and where.get("page") else ""
             who = "a party" if c["is_party"] else "a third party, not a party"
             head = f"defines \"{c['defined_term']}\" ({who}) at line {where['line']}{page}"
-        lines.append(f"  {d.path}: {head}; score {c['score']:.0f}/100 ({scored})")
+        if c["score"] is None:
+            lines.append(f"  {d.path}: {head}; no score: {c.get('note') or 'nothing to check'}")
+        else:
+            lost = ", ".join(f"{name.replace('_', ' ')} -{parts[name]['lost']:g} of {parts[name]['max']:g}"
+                             for name in ("defined_term_hygiene", "party_references"))
+            lines.append(f"  {d.path}: {head}; score {c['score']:g}/100 ({lost})")
+            deductions = sorted((x for name in ("defined_term_hygiene", "party_references")
+                                 for x in parts[name]["deductions"]), key=lambda x: x["start"])
+            lines.extend(f"      -{x['points']:g}  {x['rule']}  line {x['line']}"
+                         + (f", page {x['page']}" if x.get("page") else "") for x in deductions)
+            if c.get("note"):
+                lines.append(f"      note: {c['note']}")
+        framing = parts.get("framing", {})
+        if framing.get("label"):
+            lines.append(f"      framing (observation, not scored): {framing['label']}")
     return "contracts\n" + "\n".join(lines) + "\n\n" if lines else ""

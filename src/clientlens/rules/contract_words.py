@@ -137,3 +137,8 @@ def _sentence_initial(left: list[str]) -> bool:
         return True
     before = left[-2]
     return before in (".", ":", ";", "!", "?", "\n", "(") or bool(re.fullmatch(r"\(?\d+(?:\.\d+)*\.?\)?", before))
+
+
+def sentence_initial_at(text: str, start: int) -> bool:
+    """Return True when the word at `start` starts a sentence, a line or a numbered clause."""
+    return _sentence_initial([*_tokens(text[max(0, start - 80):start]), "word"])

@@ -2,8 +2,10 @@
 
 Forms found, with straight or curly quotes: ("Client"), (the "Customer"), (including its
 Affiliates, "Customer"), hereinafter "the Client", hereinafter referred to as "Customer",
-"Customer" means / shall mean / refers to / is defined as. A pointer such as "Customer" has
-the meaning given in the Preamble is not a definition: it defines nothing new.
+"Customer" means / shall mean / refers to / is defined as; a definitions-list line that starts
+Client means ... without quotes; in the parties clause also a bare (Client), as text copied
+out of a PDF often has it. A pointer such as "Customer" has the
+meaning given in the Preamble is not a definition: it defines nothing new.
 """
 
 from __future__ import annotations
@@ -32,6 +34,22 @@ _SENTENCE_END = re.compile(r"\n[ \t]*\n|\.(?=\s+[A-Z0-9])")
 _ABBREVIATION = re.compile(r"\b(?:Inc|Ltd|Co|Corp|L\.L\.C|LLC|N\.A|S\.A|No|St|plc|P\.C|L\.P|LP|B\.V|GmbH|AG)$", re.IGNORECASE)
 _CLAUSE_START = re.compile(r"[.;:!?]\s|\n|\bbetween\b|\band\b")
 _NUMBERING = re.compile(r"^\s*(?:\(?\d+(?:\.\d+)*\)?\.?|\(?[a-z]{1,3}\))\s+")
+# An unquoted one-word term opening a definitions-list line: "(a) Client means any person who ...".
+_BARE_MEANS = re.compile(r"^[ \t]*(?:\(?[0-9a-z]{1,3}(?:\.[0-9]{1,3})*[.)]?[ \t]+)?(?P<term>[A-Z][a-z]+)[ \t]+"
+                         r"(?:means|shall\s+mean)\b", re.MULTILINE)
+_NOT_A_TERM = frozenset({"This", "That", "It", "Which", "What", "Who", "There", "Such", "Each", "Nothing", "Notice"})
+# An unquoted one-word name in brackets, only trusted inside the parties clause: "and (Client) Acme Inc.".
+_BARE_PAREN = re.compile(r"\(\s*(?:the\s+)?(?P<term>[A-Z][a-z]{2,})\s*\)")
+# Where a clause starts: a blank line, or a clause number at a line start or after a full stop.
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_CLAUSE_NUMBER = re.compile(r"(?:^|(?<=[.;:]\s))[ \t]*(?:\d{1,3}(?:\.\d{1,3})*\.?|[A-Z]\.|ARTICLE\s+\w+)[ \t]+(?=[A-Z(\"“])",
+                            re.MULTILINE)
+_SENTENCE_START = re.compile(r"[.!?]\s+(?=[A-Z0-9(\"“])")
+_CLAUSE_REACH = 1500
+# A party described only by its place in this contract: "the Entity entering into this Agreement",
+# "IBM's Customer to whom the Services are provided", "The Undersigned".
+_BY_ROLE = re.compile(r"\s*(?:the\s+)?undersigned\b|\s*(?:[\w'’-]+\s+){0,3}?(?:entering\s+into|signing|that\s+signs|"
+                      r"who\s+signs|to\s+whom)\b[^.;]{0,80}?\b(?:this|the)\s+(?-i:[A-Z])", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -63,8 +81,14 @@ def find_definitions(text: str) -> list[Definition]:
     for pattern, form in ((_HEREIN, "hereinafter"), (_REFERRED, "hereinafter"), (_MEANS, "means")):
         for m in pattern.finditer(text):
             found.append((m.start(), m.end(), m.group("term"), form))
-    found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
+    for m in _BARE_MEANS.finditer(text):
+        if m.group("term") not in _NOT_A_TERM:
+            found.append((m.start("term"), m.end(), m.group("term"), "means"))
     parties = parties_clause(text)
+    if parties is not None:
+        for m in _BARE_PAREN.finditer(text, *parties):
+            found.append((m.start(), m.end(), m.group("term"), "parenthetical"))
+    found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
     kept: list[Definition] = []
     for start, end, term, form in found:
         if any(d.term == term and d.start <= end and start <= d.end for d in kept):
@@ -89,6 +113,20 @@ def parties_clause(text: str) -> tuple[int, int] | None:
             continue
         return cue.start(), end.start()
     return cue.start(), min(len(text), cue.end() + 2000)
+
+
+def defining_clause_start(text: str, definition: Definition) -> int:
+    """Return where the clause that holds `definition` starts: the parties clause, else the last blank
+    line or clause number before it (within 1,500 characters), else its sentence."""
+    parties = parties_clause(text)
+    if parties is not None and parties[0] <= definition.start < parties[1]:
+        return parties[0]
+    lo = max(0, definition.start - _CLAUSE_REACH)
+    starts = [m.end() for m in _BLANK_LINE.finditer(text, lo, definition.start)]
+    starts += [m.start() for m in _CLAUSE_NUMBER.finditer(text, lo, definition.start)]
+    if not starts:
+        starts = [m.end() for m in _SENTENCE_START.finditer(text, lo, definition.start)]
+    return max(starts, default=lo)
 
 
 def _party_verdict(text: str, start: int, end: int, form: str, parties: tuple[int, int] | None,
@@ -140,13 +178,16 @@ def party_name(text: str, definition: Definition) -> str | None:
 
 
 def restates(text: str, first: Definition, other: Definition) -> bool:
-    """Return True when `other` names the same party in the same words as `first` (a restatement in a
-    schedule or signature block, not a different definition)."""
+    """Return True when `other` names the same party as `first`: in the same words (a restatement in a
+    schedule or signature block), or by its place in this contract alone ("the entity entering into
+    this Agreement", "the Undersigned"), which names no one new."""
     if other.form == "means":
         sentence = re.match(r"\s*([^;\n]*?)(?:\.\s|\.$|;|\n|$)", text[other.end:other.end + 300])
         theirs = sentence.group(1) if sentence else ""
     else:
         theirs = party_name(text, other) or ""
+    if _BY_ROLE.match(theirs):
+        return True
     ours = party_name(text, first) or ""
     return bool(ours) and _normal(ours) == _normal(theirs)
 

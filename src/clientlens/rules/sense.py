@@ -105,16 +105,20 @@ Rule = Callable[[MentionContext], SenseVote | None]
 
 
 def defined_term(ctx: MentionContext) -> SenseVote | None:
-    """A capitalised party term being defined, as in ("Client") or hereinafter "Customer": person."""
+    """The quote that defines a party term, as in ("Client") or hereinafter "Customer": meta.
+
+    The defining quote names the word the contract will use (DESIGN.md: meta); the party's
+    later uses are people, which the contract analysis (judge/contract.py) settles.
+    """
     if not ctx.capitalised:
         return None
     before = ctx.before[-4:]
     if ctx.quoted and ("(" in before or "hereinafter" in ctx.before or "hereafter" in ctx.before):
-        return SenseVote(Sense.PERSON, 0.99, "rule:defined-term", "(\"...\")")
+        return SenseVote(Sense.META, 0.99, "rule:defined-term", "(\"...\")")
     if "hereinafter" in ctx.before[-5:] or ctx.before[-3:] == ("referred", "to", "as"):
-        return SenseVote(Sense.PERSON, 0.98, "rule:defined-term", "hereinafter")
+        return SenseVote(Sense.META, 0.98, "rule:defined-term", "hereinafter")
     if ctx.quoted and ctx.word_after() in ("means", "shall", "refers"):
-        return SenseVote(Sense.PERSON, 0.75, "rule:defined-term", ctx.word_after())
+        return SenseVote(Sense.META, 0.75, "rule:defined-term", ctx.word_after())
     return None
 
 
