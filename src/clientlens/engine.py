@@ -9,7 +9,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 from clientlens import __version__
 from clientlens.config import Settings
 from clientlens.ingest import load_documents
-from clientlens.judge.document import judge_document, judge_failure
+from clientlens.judge.document import Tally, judge_document, judge_failure
 from clientlens.judge.site import judge_site, site_tally, target_family
 from clientlens.judge.framing import aggregate, mismatch_findings
 from clientlens.judge.suppress import check_rule_names, drop_suppressed, mark_mentions
@@ -96,12 +96,18 @@ class Auditor:
         return self.judge(items, documents, mentions, framings)
 
     def judge(self, items: Sequence[Document | InputFailure], documents: Sequence[Document],
-              mentions: Sequence[Sequence[Mention]], framings: Sequence[Sequence[Framing]]) -> SiteReport:
-        """Return the SiteReport, judging each document against the site's target family."""
+              mentions: Sequence[Sequence[Mention]], framings: Sequence[Sequence[Framing]],
+              site: Tally | None = None) -> SiteReport:
+        """Return the SiteReport, judging each document against the site's target family.
+
+        `site` is the Tally of the whole site when `documents` are only some of its pages
+        (the Ray engine judges pages in batches); by default it is counted from `mentions`.
+        """
         names = list(self.families.families)
         # Allowed phrases and suppressed mentions must not count towards the site's dominant family either.
         mentions = [mark_mentions(d, ms, self.settings) for d, ms in zip(documents, mentions)]
-        site = site_tally(mentions, names)
+        if site is None:
+            site = site_tally(mentions, names)
         target = target_family(self.settings.preferred, site)
         by_id = {id(d): i for i, d in enumerate(documents)}
         reports: list[DocumentReport] = []
