@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def write_archive(folder: Path, pages: int, files: int, per_site: int = 50) -> list[Path]:
     """Write `pages` generated pages into `files` WARC.gz files under `folder`; return their paths."""
     folder.mkdir(parents=True, exist_ok=True)
-    generated = bench_archive.site_pages(sites=max(pages // per_site, 1), pages_per_site=per_site)[:pages]
+    generated = bench_archive.site_pages(sites=max(-(-pages // per_site), 1), pages_per_site=per_site)[:pages]
     size = -(-len(generated) // files)
     return [bench_archive.write_warc(folder / f"crawl-{i:03d}.warc.gz",
                                      bench_archive.page_records(generated[i * size:(i + 1) * size]))
@@ -154,6 +154,8 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=8)
     parser.add_argument("--model-pages", type=int, default=1_000, help="pages audited with the model (0: skip)")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-local", action="store_true", help="skip the local-engine baseline")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="worker counts to run, in order")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="clientlens-archive-"))
@@ -163,10 +165,11 @@ def main() -> None:
         results: dict[str, dict] = {}
         results["driver: work rows sorted into shards"] = {
             "rows_per_s": round(statistics.median(driver_rate() for _ in range(args.runs)))}
-        results["local engine, rules-only, -j 1"] = {"wall_s": round(statistics.median(
-            run_local(files)["wall_s"] for _ in range(args.runs)), 1)}
+        if not args.no_local:
+            results["local engine, rules-only, -j 1"] = {"wall_s": round(statistics.median(
+                run_local(files)["wall_s"] for _ in range(args.runs)), 1)}
         for model, chosen in ((False, files), (True, model_files)):
-            for workers in (1, 2):
+            for workers in args.workers:
                 if chosen:
                     name = f"ray, {'rules + model' if model else 'rules-only'}, {workers} worker(s)"
                     results[name] = medians([run_ray(chosen, workers, model) for _ in range(args.runs)], workers)
