@@ -145,6 +145,7 @@ def medians(runs: list[dict], workers: int) -> dict:
             "sites_step_s": round(statistics.median(r["sites_step_s"] for r in runs), 1),
             "pages_per_s": round(first["pages"] / step, 1), "words_per_s": round(first["words"] / step),
             "pages_per_s_per_core": round(first["pages"] / step / workers, 1),
+            "pages_step_runs_s": [round(r["pages_step_s"], 1) for r in runs],
             "worker_peak_mb": max(max(r["worker_peak_mb"] or [0]) for r in runs)}
 
 
@@ -155,6 +156,7 @@ def main() -> None:
     parser.add_argument("--model-pages", type=int, default=1_000, help="pages audited with the model (0: skip)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-local", action="store_true", help="skip the local-engine baseline")
+    parser.add_argument("--model-only", action="store_true", help="only the runs with the model")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="worker counts to run, in order")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
@@ -168,7 +170,7 @@ def main() -> None:
         if not args.no_local:
             results["local engine, rules-only, -j 1"] = {"wall_s": round(statistics.median(
                 run_local(files)["wall_s"] for _ in range(args.runs)), 1)}
-        for model, chosen in ((False, files), (True, model_files)):
+        for model, chosen in ((False, [] if args.model_only else files), (True, model_files)):
             for workers in args.workers:
                 if chosen:
                     name = f"ray, {'rules + model' if model else 'rules-only'}, {workers} worker(s)"
