@@ -35,6 +35,11 @@ class Scope(str, Enum):
     document = "document"
 
 
+class Engine(str, Enum):
+    local = "local"
+    ray = "ray"
+
+
 class FailOn(str, Enum):
     error = "error"
     warning = "warning"
@@ -44,12 +49,18 @@ class FailOn(str, Enum):
 
 def exit_code(report, fail_on: str) -> int:
     """Return 0, 1 or 2 for a finished audit (see the module docstring)."""
-    if report.documents and all(d.error for d in report.documents):
+    nothing_read = bool(report.documents) and all(d.error for d in report.documents)
+    return exit_code_of(nothing_read, report.findings_by_severity(), fail_on)
+
+
+def exit_code_of(nothing_read: bool, findings: dict[str, int], fail_on: str) -> int:
+    """Return 0, 1 or 2 from whether no input could be read and the number of findings per severity."""
+    if nothing_read:
         return 2
     if fail_on == "never":
         return 0
-    threshold = ("info", "warning", "error").index(fail_on)
-    return 1 if any(f.severity.rank >= threshold for f in report.findings) else 0
+    levels = ("info", "warning", "error")
+    return 1 if any(findings.get(s, 0) for s in levels[levels.index(fail_on):]) else 0
 
 
 def color_wanted(color: Optional[bool], output: Optional[Path]) -> bool:
@@ -156,11 +167,24 @@ def finish_command(report, settings) -> None:
     raise typer.Exit(code)
 
 
+def audit_on_ray(paths: List[str], output: Optional[Path], settings, jobs: Optional[int], address: Optional[str],
+                 shard_pages: Optional[int], progress: bool, unsupported: dict[str, bool]) -> None:
+    """Run `audit --engine ray` and raise its Exit (the same exit codes, from the site table's totals)."""
+    from clientlens.cli_scale import audit_with_ray, check_ray_options
+
+    output = check_ray_options(output, unsupported)
+    summary = audit_with_ray(paths, output, settings, jobs, address, shard_pages, progress)
+    code = exit_code_of(summary.pages > 0 and summary.errors == summary.pages, summary.findings, settings.fail_on)
+    if code == 2:
+        typer.echo("clientlens: error: no input could be read (see the error column of the page table)", err=True)
+    raise typer.Exit(code)
+
+
 @app.command()
 def audit(
     paths: List[str] = typer.Argument(..., help="Files, folders, - (stdin) or http(s) URLs of sites to crawl."),
     fmt: Format = FORMAT_OPT,
-    output: Optional[Path] = OUTPUT_OPT,
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout (--engine ray: the folder for the page and site tables)."),
     fail_on: Optional[FailOn] = FAIL_ON_OPT,
     no_model: bool = NO_MODEL_OPT,
     config: Optional[Path] = CONFIG_OPT,
@@ -177,14 +201,26 @@ def audit(
     fix: bool = typer.Option(False, "--fix", help="Rewrite minority mentions in .txt/.md/.html files in place, then report what is left."),
     diff: bool = typer.Option(False, "--diff", help="Print what --fix would change as a unified diff; write nothing (exit 1 when there is a change)."),
     force: bool = typer.Option(False, "--force", help="With --fix: rewrite files even when git shows uncommitted changes in them."),
-    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes for the per-document work (the report is the same)."),
     scope: Optional[Scope] = typer.Option(None, "--scope", help="site: the documents are one site, judged against its word; document: each judged on its own [default: from the config, else site]."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes for the per-document work (the report is the same) [default: 1; with --engine ray, one per CPU]."),
+    engine: Engine = typer.Option(Engine.local, "--engine", help="local: this machine, one report. ray: archives and tables on Ray Data, a page table and a site table in --output DIR."),
+    ray_address: Optional[str] = typer.Option(None, "--ray-address", help="--engine ray: the Ray cluster to run on [default: RAY_ADDRESS, else Ray started on this machine]."),
+    shard_pages: Optional[int] = typer.Option(None, "--shard-pages", min=1, help="--engine ray: pages per shard, the unit a restarted run skips when it is done [default: 10000]."),
+    progress: bool = typer.Option(False, "--progress", help="--engine ray: write a progress line (pages, pages/s) to stderr even when it is not a terminal."),
 ) -> None:
     """Audit files, folders and live sites for client/customer terminology and framing."""
     try:
         settings = load_cli_settings(paths, config, fail_on=fail_on.value if fail_on else None,
                                      use_model=False if no_model else None, preferred=preferred,
                                      scope=scope.value if scope else None)
+        if engine is Engine.ray:
+            audit_on_ray(paths, output, settings, jobs, ray_address, shard_pages, progress, {
+                "--format": fmt is not Format.text, "--fix": fix, "--diff": diff, "--baseline": baseline is not None,
+                "--write-baseline": write_baseline is not None, "--save": save is not None})
+        ray_only = [name for name, used in (("--ray-address", ray_address), ("--shard-pages", shard_pages),
+                                            ("--progress", progress)) if used]
+        if ray_only:
+            raise ClientlensError(f"{', '.join(ray_only)}: only with --engine ray")
         import_spacy_without_torch()
         from clientlens.engine import Auditor
         from clientlens.judge import suppress
@@ -197,7 +233,7 @@ def audit(
         known = suppress.read_baseline(baseline) if baseline is not None else None
 
         sources = read_sources(paths, settings, crawl_options(max_pages, max_depth, delay, concurrency, timeout, save))
-        auditor = Auditor(settings, jobs=jobs)
+        auditor = Auditor(settings, jobs=jobs or 1)
         update, bar = progress_bar("auditing")
         with bar:
             report = auditor.audit_all(sources, progress=update)

@@ -9,7 +9,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 from clientlens import __version__
 from clientlens.config import Settings
 from clientlens.ingest import load_documents
-from clientlens.judge.document import judge_document, judge_failure
+from clientlens.judge.document import Tally, judge_document, judge_failure
 from clientlens.judge.site import judge_site, site_tally, target_family
 from clientlens.judge.framing import aggregate, mismatch_findings
 from clientlens.judge.roles import resolve_roles
@@ -96,13 +96,19 @@ class Auditor:
         return self.judge(items, documents, mentions, framings)
 
     def judge(self, items: Sequence[Document | InputFailure], documents: Sequence[Document],
-              mentions: Sequence[Sequence[Mention]], framings: Sequence[Sequence[Framing]]) -> SiteReport:
+              mentions: Sequence[Sequence[Mention]], framings: Sequence[Sequence[Framing]],
+              site: Tally | None = None) -> SiteReport:
         """Return the SiteReport: roles resolved per document, then each document judged against
-        the site's target family (or its own, with `scope = "document"`)."""
+        the site's target family (or its own, with `scope = "document"`).
+
+        `site` is the Tally of the whole site when `documents` are only some of its pages
+        (the Ray engine judges pages in batches); by default it is counted from `mentions`.
+        """
         names = list(self.families.families)
         resolved = [resolve_roles(d, ms, self.settings) for d, ms in zip(documents, mentions)]
         mentions = [ms for ms, _ in resolved]
-        site = site_tally(mentions, names)
+        if site is None:
+            site = site_tally(mentions, names)
         by_id = {id(d): i for i, d in enumerate(documents)}
         reports: list[DocumentReport] = []
         for item in items:

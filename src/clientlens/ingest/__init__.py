@@ -19,9 +19,12 @@ from clientlens.ingest.html import load_html
 from clientlens.ingest.jsonl import load_jsonl
 from clientlens.ingest.links import is_url
 from clientlens.ingest.markdown import load_markdown
+from clientlens.ingest.pages import PageReader, page_documents, read_pages
 from clientlens.ingest.pdf import load_pdf
 from clientlens.ingest.saved import is_saved_crawl, load_saved_crawl
+from clientlens.ingest.tables import SUFFIXES as TABLE_SUFFIXES, iter_jsonl, iter_parquet
 from clientlens.ingest.text import load_text
+from clientlens.ingest.warc import SUFFIXES as WARC_SUFFIXES, iter_warc
 from clientlens.types import Document, InputFailure, Kind
 
 if TYPE_CHECKING:
@@ -37,8 +40,35 @@ TEXT_LOADERS: dict[str, TextLoader] = {
     ".html": load_html, ".htm": load_html, ".xhtml": load_html,
     ".jsonl": load_jsonl, ".ndjson": load_jsonl,
 }
-# Binary formats (PDF, DOCX) register here: they read the file themselves.
-BYTES_LOADERS: dict[str, BytesLoader] = {".pdf": load_pdf, ".docx": load_docx}
+# Files of many web pages, each read one page at a time (the Ray engine reads only these).
+PAGE_READERS: dict[str, PageReader] = {
+    **{suffix: iter_warc for suffix in WARC_SUFFIXES},
+    **{suffix: iter_parquet for suffix in TABLE_SUFFIXES},
+    ".jsonl": iter_jsonl, ".ndjson": iter_jsonl,
+}
+
+
+def _pages(reader: PageReader) -> BytesLoader:
+    def load(path: Path, name: str, settings: Settings) -> Loaded:
+        return page_documents(read_pages(reader, path, name, settings.max_bytes))
+
+    return load
+
+
+# Binary formats register here: they read the file themselves. Archives and Parquet tables
+# have no whole-file size limit: they are streamed, and max-bytes applies to each page.
+# (JSON Lines stay a text format: see ingest/jsonl.py.)
+BYTES_LOADERS: dict[str, BytesLoader] = {
+    ".pdf": load_pdf, ".docx": load_docx,
+    **{suffix: _pages(PAGE_READERS[suffix]) for suffix in (*WARC_SUFFIXES, *TABLE_SUFFIXES)},
+}
+PAGE_FILES = (*WARC_SUFFIXES, *TABLE_SUFFIXES)
+
+
+def file_suffix(path: Path) -> str:
+    """Return the suffix that picks a file's loader: ".warc.gz" and ".wet.gz" count as one suffix."""
+    name = path.name.lower()
+    return next((s for s in WARC_SUFFIXES if s.count(".") > 1 and name.endswith(s)), path.suffix.lower())
 
 
 def supported_suffixes() -> tuple[str, ...]:
@@ -86,7 +116,7 @@ def load_documents(sources: Iterable[str], settings: Settings | None = None,
 def load_file(path: Path, settings: Settings, name: str | None = None) -> Loaded:
     """Yield the Document(s) of one file, or one InputFailure saying why it cannot be read."""
     name = name or str(path)
-    suffix = path.suffix.lower()
+    suffix = file_suffix(path)
     try:
         if suffix in BYTES_LOADERS:
             yield from BYTES_LOADERS[suffix](path, name, settings)
@@ -116,7 +146,7 @@ def _load_text(text: str, name: str, suffix: str) -> Loaded:
 def _kind_for(suffix: str) -> Kind:
     if suffix in (".pdf", ".docx"):
         return Kind.CONTRACT
-    if suffix in (".md", ".markdown", ".mdx", ".html", ".htm", ".xhtml"):
+    if suffix in (".md", ".markdown", ".mdx", ".html", ".htm", ".xhtml", *PAGE_FILES):
         return Kind.PAGE
     return Kind.TEXT
 
@@ -145,7 +175,7 @@ def _from_folder(folder: Path, settings: Settings) -> Loaded:
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for filename in sorted(files):
             path = Path(root, filename)
-            if path.suffix.lower() not in suffixes or filename.startswith("."):
+            if file_suffix(path) not in suffixes or filename.startswith("."):
                 continue
             relative = path.relative_to(folder).as_posix()
             if not _wanted(relative, settings):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Iterator
 
 from clientlens.types import Document, InputFailure, Kind, OffsetMap
@@ -18,6 +19,12 @@ def load_jsonl(source: str, path: str) -> Iterator[Document | InputFailure]:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             yield InputFailure(where, f"{path}:{number}: not valid JSON ({exc.msg})")
+            continue
+        if isinstance(record, dict) and "url" in record:
+            from clientlens.ingest.tables import row_document
+
+            # The whole file is already under max-bytes, so no row can be over it.
+            yield row_document(record, where, sys.maxsize)
             continue
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
             yield InputFailure(where, f"{path}:{number}: expected an object with a string \"text\" field")
