@@ -4,6 +4,7 @@ import json
 import os
 import shutil
 import stat
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,11 @@ from clientlens import fix
 from clientlens.cli import app
 from clientlens.config import Settings
 from clientlens.engine import Auditor
-from clientlens.fix import apply_edits, mention_edits, plan_fixes, render_diff
-from clientlens.judge.fixes import fix_article, indefinite_article
+from clientlens.fix import apply_edits, plan_fixes, render_diff
+from clientlens.ingest.html import load_html
+from clientlens.judge.finalise import finalise_finding, fix_of
+from clientlens.judge.fixes import fix_article, indefinite_article, word_edits
+from clientlens.types import FIX_NEEDS_REVIEW, FIX_SAFE, Edit, Finding, Severity
 from tests.conftest import EXAMPLES
 
 runner = CliRunner()
@@ -60,18 +64,53 @@ def test_fix_article_keeps_case(old, word, new):
     ("Ask an *end-user* today.", "end-user", "customer", "Ask a *customer* today."),
     ("Ask a customer today.", "customer", "client", "Ask a client today."),
     ("Banana customer.", "customer", "end-user", "Banana end-user."),
-    ("<p>Our customer&rsquo;s file</p>", "customer’s", "client’s", "<p>Our client&rsquo;s file</p>"),
     ("CUSTOMERS' VIEW", "CUSTOMERS'", "CLIENTS'", "CLIENTS' VIEW"),
+    ("Our customer's file", "customer's", "customer's", "Our customer's file"),
 ])
-def test_fix_mention_edits(source, surface, suggestion, expected):
+def test_fix_word_edits(source, surface, suggestion, expected):
     start = source.lower().index(surface.lower()[:4])
-    edits = mention_edits(source, start, surface, suggestion)
+    edits = [Edit(a, b, new) for a, b, new in word_edits(source, start, surface, suggestion)]
     assert apply_edits(source, edits) == expected
 
 
-def test_fix_mention_edits_refuse_when_markup_splits_the_word():
-    source = "Our cust<b>omer</b> pays."
-    assert mention_edits(source, 4, "customer", "client") is None
+def _html_finding(source: str, word: str, suggestion: str, rule: str = "mixed-terminology") -> Finding:
+    doc = load_html(source, "page.html")
+    start = doc.text.index(word)
+    loc = doc.offsets.locate(start, start + len(word))
+    f = Finding(rule, Severity.WARNING, "m", loc.start, loc.end, loc.line, loc.column, suggestion)
+    return replace(f, fix=fix_of(f, doc, start, start + len(word), None))
+
+
+@pytest.mark.parametrize("source, word, suggestion, expected", [
+    ("<p>Our customer&rsquo;s file</p>", "customer’s", "client’s", "<p>Our client&rsquo;s file</p>"),
+    ("<p>Ask a <em>customer</em> now</p>", "customer", "end-user", "<p>Ask an <em>end-user</em> now</p>"),
+    ("<p>Our cust<b>omer</b> pays.</p>", "customer", "client", None),
+])
+def test_fix_edits_land_on_the_html_source_or_not_at_all(source, word, suggestion, expected):
+    f = _html_finding(source, word, suggestion)
+    if expected is None:
+        assert f.fix is None  # a word split by markup is not rewritten
+    else:
+        assert apply_edits(source, f.fix.edits) == expected
+
+
+@pytest.mark.parametrize("rule, role, applicability", [
+    ("mixed-terminology", "own", FIX_SAFE),
+    ("preferred-term", "generic", FIX_SAFE),
+    ("mixed-terminology", "third_party", FIX_NEEDS_REVIEW),
+    ("framing-mismatch", "own", FIX_NEEDS_REVIEW),
+    ("defined-term-synonym", "own", FIX_NEEDS_REVIEW),
+])
+def test_fix_applicability(rule, role, applicability, mentions_of):
+    from clientlens.ingest.text import load_text
+
+    text = "Every customer pays."
+    doc = load_text(text, "a.txt")
+    m = replace(mentions_of(text)[0], role=role)
+    f = Finding(rule, Severity.WARNING, "m", m.source_start, m.source_end, m.line, m.column, "client")
+    done = finalise_finding(f, doc, m, None)
+    assert done.fix.applicability == applicability
+    assert done.excerpt.text == text and done.excerpt.text[done.excerpt.start:done.excerpt.end] == "customer"
 
 
 def test_fix_round_trip_on_the_example_site(tmp_path):
