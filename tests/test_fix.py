@@ -16,7 +16,7 @@ from clientlens.config import Settings
 from clientlens.engine import Auditor
 from clientlens.fix import apply_edits, plan_fixes, render_diff
 from clientlens.ingest.html import load_html
-from clientlens.judge.finalise import finalise_finding, fix_of
+from clientlens.judge.finalise import excerpt, finalise_finding, fix_of
 from clientlens.judge.fixes import fix_article, indefinite_article, word_edits
 from clientlens.types import FIX_NEEDS_REVIEW, FIX_SAFE, Edit, Finding, Severity
 from tests.conftest import EXAMPLES
@@ -265,3 +265,25 @@ def test_fix_round_trip_on_html_with_entities_title_and_alt(tmp_path):
                      .replace("Every customer&rsquo;s", "Every client&rsquo;s")
                      .replace("alt=\"A customer at", "alt=\"A client at"))
     assert "mixed-terminology" not in rules_in(audit_json(page))
+
+
+@pytest.mark.parametrize("text, word, markdown, expected", [
+    ("# Using the client portal\n\nMore.", "client", True, "Using the [client] portal"),
+    ("Upload it to the [client portal]          today.", "client", True, "Upload it to the [client] portal today."),
+    ("Our **customers** pay   monthly.\nThey   like it.", "customers", True, "Our [customers] pay monthly. They like it."),
+    ("Hello {{ site.name }} customers, welcome.", "customers", False, "Hello [customers], welcome."),
+    ("A *literal* customer star.", "customer", False, "A *literal* [customer] star."),
+])
+def test_fix_excerpt_reads_as_prose(text, word, markdown, expected):
+    """Markdown ingest blanks link targets and code with spaces; what is left of the markup is dropped."""
+    start = text.index(word)
+    e = excerpt(text, start, start + len(word), markdown)
+    assert e.text[:e.start] + "[" + e.text[e.start:e.end] + "]" + e.text[e.end:] == expected
+
+
+def test_fix_excerpt_is_trimmed_at_words_around_the_mention():
+    text = ("Word " * 40) + "and our customer " + ("stays " * 40) + "here."
+    start = text.index("customer")
+    e = excerpt(text, start, start + 8)
+    assert e.text.startswith("… Word") and e.text.endswith("stays …")
+    assert e.text[e.start:e.end] == "customer" and len(e.text) <= 2 * 60 + 8 + 4

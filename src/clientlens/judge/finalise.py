@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import Sequence
 
 from clientlens.judge.fixes import word_edits
+from clientlens.judge.markup import is_markdown, markup_spans, without_markup
 from clientlens.judge.suppress import TERMINOLOGY_RULES
 from clientlens.rules.windows import sentence_bounds
 from clientlens.types import (COUNTED_ROLES, FIX_NEEDS_REVIEW, FIX_SAFE, Document, DocumentReport, Edit, Excerpt,
@@ -55,22 +56,30 @@ def finalise_finding(f: Finding, doc: Document, mention: Mention | None, inverse
         start, end = inverse.text_offset(f.start), inverse.text_offset(f.end)
     else:
         return f  # no span (an unreadable input): nothing to quote or fix
-    return replace(f, excerpt=excerpt(doc.text, start, end), fix=fix_of(f, doc, start, end, mention))
+    return replace(f, excerpt=excerpt(doc.text, start, end, is_markdown(doc.path)),
+                   fix=fix_of(f, doc, start, end, mention))
 
 
-def excerpt(text: str, start: int, end: int, reach: int = EXCERPT_REACH) -> Excerpt | None:
-    """Return the sentence around text[start:end], whitespace collapsed and trimmed to `reach` either side."""
+def excerpt(text: str, start: int, end: int, markdown: bool = False, reach: int = EXCERPT_REACH) -> Excerpt | None:
+    """Return the sentence around text[start:end] as it reads: markup left out (Markdown syntax too
+    with `markdown`), whitespace collapsed, trimmed to `reach` characters either side."""
     if not 0 <= start < end <= len(text):
         return None
     lo, hi = sentence_bounds(text, start, end)
-    left, right = _SPACE.sub(" ", text[lo:start]).lstrip(), _SPACE.sub(" ", text[end:hi]).rstrip()
+    spans = [(s + lo, e + lo) for s, e in markup_spans(text[lo:hi], markdown)]
+
+    def read(a: int, b: int) -> str:
+        return _SPACE.sub(" ", without_markup(text, a, b, spans))
+
+    left, word, right = read(lo, start).lstrip(), read(start, end), read(end, hi).rstrip()
     if len(left) > reach:
         cut = left.find(" ", len(left) - reach)
         left = ELLIPSIS + (left[cut:] if cut != -1 else left[-reach:])
     if len(right) > reach:
         cut = right.rfind(" ", 0, reach)
         right = (right[:cut] if cut > 0 else right[:reach]) + " " + ELLIPSIS
-    word = _SPACE.sub(" ", text[start:end])
+    if not word.strip():
+        return None
     return Excerpt(left + word + right, len(left), len(left) + len(word))
 
 

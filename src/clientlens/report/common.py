@@ -6,6 +6,7 @@ Markdown comment and the HTML page never disagree about a site.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from typing import Mapping, Sequence
 
@@ -28,6 +29,17 @@ NOT_COUNTED = {
 }
 
 
+def short_paths(paths: Sequence[str]) -> list[str]:
+    """Return the paths with their common folder removed, for compact labels (URLs as they are)."""
+    if len(paths) < 2 or any("://" in p for p in paths):
+        return list(paths)
+    try:
+        common = os.path.commonpath([os.path.dirname(p) for p in paths])
+    except ValueError:  # absolute and relative paths mixed
+        return list(paths)
+    return [os.path.relpath(p, common) if common else p for p in paths]
+
+
 def counts_text(counts: Mapping[str, int], empty: str = "none") -> str:
     """Return "client 30, customer 8" (families with a count), or `empty`."""
     return ", ".join(f"{k} {v}" for k, v in counts.items() if v) or empty
@@ -47,13 +59,20 @@ def reason_of(m: Mention) -> str | None:
     return m.sense.value if m.sense.value in NOT_COUNTED else m.role
 
 
-def not_counted(documents: Sequence[DocumentReport]) -> list[tuple[str, int]]:
-    """Return (reason, mentions) for every reason a mention went uncounted, most common first."""
-    tally = Counter(reason_of(m) for d in documents for m in d.mentions)
-    tally.pop(None, None)
+def not_counted(documents: Sequence[DocumentReport]) -> list[tuple[str, int, tuple[str, ...]]]:
+    """Return (reason, mentions, paths of the documents holding them) per reason a mention went
+    uncounted, most common first."""
+    tally: Counter[str] = Counter()
+    where: dict[str, dict[str, None]] = {}
+    for d in documents:
+        for m in d.mentions:
+            key = reason_of(m)
+            if key is not None:
+                tally[key] += 1
+                where.setdefault(key, {})[d.path] = None
     order = list(NOT_COUNTED)
     keys = sorted(tally, key=lambda k: (-tally[k], order.index(k) if k in order else len(order)))
-    return [(NOT_COUNTED.get(k, k), tally[k]) for k in keys]
+    return [(NOT_COUNTED.get(k, k), tally[k], tuple(where[k])) for k in keys]
 
 
 def discusses_words(d: DocumentReport) -> bool:
@@ -62,7 +81,8 @@ def discusses_words(d: DocumentReport) -> bool:
 
 
 def page_state(d: DocumentReport, site_dominant: str | None) -> str:
-    """Return a page's state in words: error, mixed, "other word" (consistent alone, not with the site) or ok."""
+    """Return a page's state in words: error, mixed, "other word" (consistent alone, not with the site),
+    "discusses the words" (talk about the words, nothing flagged) or ok."""
     if d.error:
         return "error"
     if d.mixed:
@@ -71,7 +91,7 @@ def page_state(d: DocumentReport, site_dominant: str | None) -> str:
         return "other word"
     if any(f.rule in TERMINOLOGY_RULES for f in d.findings):
         return "other word"
-    return "ok"
+    return "discusses the words" if discusses_words(d) and not d.findings else "ok"
 
 
 def _plural(n: int, word: str) -> str:

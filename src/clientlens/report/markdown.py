@@ -44,7 +44,7 @@ def summary(report: SiteReport) -> list[str]:
              f"**Findings:** {sev['error']} error(s), {sev['warning']} warning(s), {sev['info']} info"]
     skipped = not_counted(report.documents)
     if skipped:
-        lines += ["", "**Not counted:** " + md_escape("; ".join(f"{n} {why}" for why, n in skipped))]
+        lines += ["", "**Not counted:** " + md_escape("; ".join(f"{n} {why}" for why, n, _ in skipped))]
     if report.framing is not None:
         f = report.framing
         scores = ", ".join(f"{k} {v:.2f}" for k, v in f.scores.items())

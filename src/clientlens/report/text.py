@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import io
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from clientlens.report.common import counts_text, not_counted, page_state, verdict
+from clientlens.report.common import counts_text, not_counted, page_state, short_paths, verdict
 from clientlens.types import Finding, SiteReport
 
 COLUMNS = ("path", "counts", "dominant", "consistency", "framing", "state", "findings")
+# On a narrow terminal only these columns wrap, at spaces; a path or a number never breaks.
+WRAPPING = ("counts", "state")
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
@@ -31,16 +34,35 @@ def summary_rows(report: SiteReport) -> list[tuple[str, str]]:
         rows.append(("framing", f"{report.framing.label} ({report.framing.scores.get(report.framing.label, 0):.2f})"))
     skipped = not_counted(report.documents)
     if skipped:
-        rows.append(("not counted", "; ".join(f"{n} {why}" for why, n in skipped)))
+        rows.append(("not counted", "; ".join(f"{n} {why}" for why, n, _ in skipped)))
     rows.append(("findings", f"{sev['error']} error, {sev['warning']} warning, {sev['info']} info"))
     return rows
 
 
+def columns(report: SiteReport) -> tuple[str, ...]:
+    """Return the table's columns: COLUMNS, less framing when no document was framed (rules only)."""
+    framed = any(d.framing is not None for d in report.documents)
+    return COLUMNS if framed else tuple(c for c in COLUMNS if c != "framing")
+
+
 def document_rows(report: SiteReport) -> list[tuple[str, ...]]:
-    """Return one row of COLUMNS per document."""
-    return [(d.path, counts_text(d.counts, "-"), d.dominant or "-", f"{d.consistency:.0f}",
-             d.framing.label if d.framing else "-", page_state(d, report.dominant), str(len(d.findings)))
-            for d in report.documents]
+    """Return one row per document (the cells of `columns`), paths relative to their common folder."""
+    labels = short_paths([d.path for d in report.documents])
+    rows = [{"path": label, "counts": counts_text(d.counts, "-"), "dominant": d.dominant or "-",
+             "consistency": f"{d.consistency:.0f}", "framing": d.framing.label if d.framing else "-",
+             "state": page_state(d, report.dominant), "findings": str(len(d.findings))}
+            for label, d in zip(labels, report.documents)]
+    return [tuple(row[c] for c in columns(report)) for row in rows]
+
+
+def documents_title(report: SiteReport) -> str:
+    """Return the table's title, naming the folder its paths are relative to."""
+    paths = [d.path for d in report.documents]
+    labels = short_paths(paths)
+    if not paths or labels == paths:
+        return "documents"
+    folder = paths[0][: len(paths[0]) - len(labels[0])]
+    return f"documents (in {folder})"
 
 
 def plain_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
@@ -61,12 +83,13 @@ def render_text(report: SiteReport, color: bool = False, width: int | None = Non
         console.print(f"{label:<{label_width}}{value}")
     console.print()
     if width is None:
-        console.print(Text("documents", style="bold"))
-        console.print(plain_table(COLUMNS, document_rows(report)), end="")
+        console.print(Text(documents_title(report), style="bold"))
+        console.print(plain_table(columns(report), document_rows(report)), end="")
     else:
-        table = Table(title="documents", header_style="bold")
-        for column in COLUMNS:
-            table.add_column(column, overflow="fold")
+        table = Table(title=documents_title(report), title_justify="left", header_style="bold",
+                      box=box.SIMPLE_HEAD, padding=(0, 1))
+        for column in columns(report):
+            table.add_column(column, no_wrap=column not in WRAPPING)
         for row in document_rows(report):
             table.add_row(*row)
         console.print(table)
@@ -80,13 +103,9 @@ def render_text(report: SiteReport, color: bool = False, width: int | None = Non
     return buffer.getvalue() + ("" if findings else "No findings.\n")
 
 
-def finding_line(path: str, f: Finding) -> str:
-    """Return `path:line:col  severity  rule  message  -> suggestion (safe fix)  | excerpt` for one finding."""
-    return finding_text(path, f).plain
-
-
 def finding_text(path: str, f: Finding) -> Text:
-    """Return the finding's line as rich Text: the severity coloured and the mention in bold."""
+    """Return `path:line:col  severity  rule  message  -> suggestion (safe fix)  | excerpt` as rich Text,
+    the severity coloured and the mention in bold."""
     page = f" (page {f.page})" if f.page else ""
     out = Text(f"{path}:{f.line}:{f.column}{page}  ")
     out.append(f.severity.value, style=SEVERITY_STYLE.get(f.severity.value, ""))
