@@ -79,3 +79,9 @@ def test_common_excerpt_marked_escapes_each_part():
 def test_common_sample_site_verdict_counts_documents_not_pages():
     assert verdict(framed_site()).startswith("Mixed, mostly 'client' (67% of 3 counted mentions); 1 document slips")
     assert page_state(page_report(), "client") == "mixed"
+
+
+def test_common_page_state_names_framing_findings():
+    f = Finding("framing-mismatch", Severity.INFO, "m", 0, 6, 1, 1, "customer")
+    doc = replace(_page("a.md", {"client": 2}), dominant="client", findings=(f,))
+    assert page_state(doc, "client") == "word vs framing"

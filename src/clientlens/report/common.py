@@ -10,6 +10,7 @@ import os
 from collections import Counter
 from typing import Mapping, Sequence
 
+from clientlens.judge.catalogue import FRAMING_MISMATCH
 from clientlens.judge.suppress import TERMINOLOGY_RULES
 from clientlens.types import DocumentReport, Finding, Mention, SiteReport
 
@@ -82,7 +83,7 @@ def discusses_words(d: DocumentReport) -> bool:
 
 def page_state(d: DocumentReport, site_dominant: str | None) -> str:
     """Return a page's state in words: error, mixed, "other word" (consistent alone, not with the site),
-    "discusses the words" (talk about the words, nothing flagged) or ok."""
+    "word vs framing" (only framing findings), "discusses the words" (talk about the words) or ok."""
     if d.error:
         return "error"
     if d.mixed:
@@ -91,6 +92,8 @@ def page_state(d: DocumentReport, site_dominant: str | None) -> str:
         return "other word"
     if any(f.rule in TERMINOLOGY_RULES for f in d.findings):
         return "other word"
+    if any(f.rule == FRAMING_MISMATCH for f in d.findings):
+        return "word vs framing"
     return "discusses the words" if discusses_words(d) and not d.findings else "ok"
 
 

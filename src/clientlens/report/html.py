@@ -76,9 +76,11 @@ def pages_section(report: SiteReport, labels: Sequence[str]) -> str:
     rows = "".join(page_row(i, d, labels[i], families, report.dominant) for i, d in enumerate(report.documents))
     chart_rows = [(labels[i], d.counts) for i, d in enumerate(report.documents) if not d.error]
     return (f'<section id="pages"><h2>Pages</h2><p class="sub">State: <b>mixed</b> uses both words; '
-            f'<b>other word</b> is consistent on its own but not with the site. Click a heading to sort.</p>'
+            f'<b>other word</b> is consistent on its own but not with the site; <b>word vs framing</b>: the '
+            f'word contradicts how a passage frames the relationship. Click a heading to sort.</p>'
             f'<table class="sortable stack" id="page-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody>'
-            f'</table><h3>Counted mentions per page</h3>{mentions_chart(chart_rows, families)}</section>')
+            f'</table><div class="chart-block"><h3>Counted mentions per page</h3>{mentions_chart(chart_rows, families)}'
+            f'</div></section>')
 
 
 def legend(families: Sequence[str]) -> str:
