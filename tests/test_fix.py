@@ -18,7 +18,9 @@ from clientlens.fix import apply_edits, plan_fixes, render_diff
 from clientlens.ingest.html import load_html
 from clientlens.judge.finalise import excerpt, finalise_finding, fix_of
 from clientlens.judge.fixes import fix_article, indefinite_article, word_edits
-from clientlens.types import FIX_NEEDS_REVIEW, FIX_SAFE, Edit, Finding, Severity
+from clientlens.ingest.text import load_text
+from clientlens.types import (FIX_NEEDS_REVIEW, FIX_SAFE, DocumentReport, Edit, Finding, Kind, Mention, Sense, Severity,
+                              SiteReport)
 from tests.conftest import EXAMPLES
 
 runner = CliRunner()
@@ -102,8 +104,6 @@ def test_fix_edits_land_on_the_html_source_or_not_at_all(source, word, suggestio
     ("defined-term-synonym", "own", FIX_NEEDS_REVIEW),
 ])
 def test_fix_applicability(rule, role, applicability, mentions_of):
-    from clientlens.ingest.text import load_text
-
     text = "Every customer pays."
     doc = load_text(text, "a.txt")
     m = replace(mentions_of(text)[0], role=role)
@@ -287,3 +287,41 @@ def test_fix_excerpt_is_trimmed_at_words_around_the_mention():
     e = excerpt(text, start, start + 8)
     assert e.text.startswith("… Word") and e.text.endswith("stays …")
     assert e.text[e.start:e.end] == "customer" and len(e.text) <= 2 * 60 + 8 + 4
+
+
+def _site_with_fixes(path: Path, text: str) -> SiteReport:
+    """A report on `path` with a safe fix on "customer", a needs-review one on the same word and one on "clients"."""
+    doc = load_text(text, str(path))
+    findings = []
+    for word, rule, suggestion in (("customer", "mixed-terminology", "client"),
+                                   ("customer", "framing-mismatch", "patron"),
+                                   ("clients", "framing-mismatch", "customers")):
+        start = text.index(word)
+        loc = doc.offsets.locate(start, start + len(word))
+        f = Finding(rule, Severity.WARNING, "m", loc.start, loc.end, loc.line, loc.column, suggestion)
+        mention = Mention(start, start + len(word), loc.line, loc.column, word, "x", Sense.PERSON, 0.9, "rule:test",
+                          source_start=loc.start, source_end=loc.end)
+        findings.append(finalise_finding(f, doc, mention))
+    report = DocumentReport(str(path), Kind.TEXT, findings=tuple(findings), text=text)
+    return SiteReport((report,), {}, None, 100.0, None, (), "x")
+
+
+@pytest.mark.parametrize("unsafe, expected, held_back, skipped", [
+    (False, "Our clients stay. A client asked.\n", 2, 0),
+    (True, "Our customers stay. A client asked.\n", 0, 1),
+])
+def test_fix_unsafe_fixes_apply_after_the_safe_ones(tmp_path, unsafe, expected, held_back, skipped):
+    page = tmp_path / "a.txt"
+    text = "Our clients stay. A customer asked.\n"
+    page.write_text(text, encoding="utf-8")
+    plan = plan_fixes(_site_with_fixes(page, text), unsafe)
+    assert plan.held_back == held_back
+    assert len([s for s in plan.skipped if "overlaps another fix" in s]) == skipped
+    assert apply_edits(text, plan.files[0].edits) == expected
+
+
+def test_cli_diff_with_unsafe_fixes_shows_them(tmp_path, monkeypatch):
+    page = tmp_path / "a.md"
+    page.write_text("Our clients stay. Clients return. A customer asked.\n", encoding="utf-8")
+    safe = runner.invoke(app, ["audit", str(page), "--no-model", "--diff", "--unsafe-fixes"])
+    assert safe.exit_code == 1 and "+Our clients stay. Clients return. A client asked." in safe.output

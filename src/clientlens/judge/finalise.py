@@ -48,11 +48,13 @@ def finalise_document(report: DocumentReport, doc: Document | None) -> DocumentR
     return replace(report, findings=findings)
 
 
-def finalise_finding(f: Finding, doc: Document, mention: Mention | None, inverse: "_TextOffsets") -> Finding:
+def finalise_finding(f: Finding, doc: Document, mention: Mention | None = None,
+                     inverse: "_TextOffsets | None" = None) -> Finding:
     """Return `f` with its excerpt and fix; the text span comes from its mention, else from the offset map."""
     if mention is not None:
         start, end = mention.start, mention.end
     elif f.end > f.start:
+        inverse = inverse or _TextOffsets(doc.offsets)
         start, end = inverse.text_offset(f.start), inverse.text_offset(f.end)
     else:
         return f  # no span (an unreadable input): nothing to quote or fix
