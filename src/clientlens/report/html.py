@@ -57,12 +57,13 @@ def page_row(i: int, d: DocumentReport, label: str, families: Sequence[str], dom
     counts = "".join(f'<td class="num" data-label="{escape(f)}" data-sort="{d.counts.get(f, 0)}">'
                      f'{d.counts.get(f, 0)}</td>' for f in families)
     level = band(d.consistency, sum(d.counts.values()))
+    consistency = (f'<td class="num" data-label="consistency" data-sort="-1">-</td>' if d.error else
+                   f'<td class="num" data-label="consistency" data-sort="{d.consistency}">{d.consistency:.0f}'
+                   f'{consistency_bar(d.consistency, level)}</td>')
     return (f'<tr id="row-{i}" class="row-{slug(state)}"><td data-label="page" data-sort="{escape(label)}">'
             f'<a href="#doc-{i}" title="{escape(d.path)}">{escape(label)}</a></td>'
             f'<td data-label="kind">{escape(d.kind.value)}</td>{counts}'
-            f'<td data-label="dominant">{escape(d.dominant or "-")}</td>'
-            f'<td class="num" data-label="consistency" data-sort="{d.consistency}">{d.consistency:.0f}'
-            f'{consistency_bar(d.consistency, level)}</td>'
+            f'<td data-label="dominant">{escape(d.dominant or "-")}</td>{consistency}'
             f'<td data-label="framing">{escape(d.framing.label if d.framing else "-")}</td>'
             f'<td data-label="state"><span class="state state-{slug(state)}">{escape(state)}</span></td>'
             f'<td class="num" data-label="findings" data-sort="{len(d.findings)}">{len(d.findings)}</td></tr>')
