@@ -15,10 +15,11 @@ from typing import List, Optional
 import typer
 
 from clientlens import __version__
+from clientlens.cli_app import App
 from clientlens.errors import ClientlensError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
-                  help="clientlens: how business text names and treats the people it serves.")
+app = App(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+          help="clientlens: how business text names and treats the people it serves.")
 
 
 class Format(str, Enum):
@@ -40,11 +41,14 @@ class Engine(str, Enum):
     ray = "ray"
 
 
-class FailOn(str, Enum):
-    error = "error"
-    warning = "warning"
-    info = "info"
-    never = "never"
+FAIL_ON_VALUES = ("error", "warning", "info", "never")
+
+
+def check_fail_on(value: Optional[str]) -> Optional[str]:
+    """Return a valid --fail-on value (or None), or raise the one-line usage error for a bad one."""
+    if value is not None and value not in FAIL_ON_VALUES:
+        raise fail(f"--fail-on {value!r}: expected one of {', '.join(FAIL_ON_VALUES)}")
+    return value
 
 
 def exit_code(report, fail_on: str) -> int:
@@ -68,6 +72,15 @@ def color_wanted(color: Optional[bool], output: Optional[Path]) -> bool:
     if color is not None:
         return color
     return output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def terminal_width(output: Optional[Path]) -> Optional[int]:
+    """Return the terminal's width when the report goes to a terminal, else None (no table wrapping)."""
+    if output is not None or not sys.stdout.isatty():
+        return None
+    import shutil
+
+    return shutil.get_terminal_size().columns
 
 
 def fail(message: str) -> "typer.Exit":
@@ -135,25 +148,29 @@ def load_cli_settings(paths: List[str], config: Optional[Path], **overrides):
     return load_settings(first, config).replace(**overrides)
 
 
-def run_fix(report, reaudit, diff: bool, force: bool, output: Optional[Path]):
+def run_fix(report, reaudit, diff: bool, force: bool, output: Optional[Path], unsafe: bool = False):
     """Apply the fixes of `report` and return `reaudit()`'s fresh report; with `diff`, print them and exit."""
     from clientlens.fix import apply_fixes, plan_fixes, render_diff
 
-    plan = plan_fixes(report)
+    plan = plan_fixes(report, unsafe)
     for reason in plan.skipped:
         typer.echo(f"clientlens: not fixed: {reason}", err=True)
+    if plan.held_back:
+        typer.echo(f"clientlens: {plan.held_back} fix(es) need review, not applied (--unsafe-fixes applies them)",
+                   err=True)
     if diff:
         write_output(render_diff(plan), output)
         raise typer.Exit(1 if plan.files else 0)
     written = apply_fixes(plan, force)
-    typer.echo(f"clientlens: fixed {plan.mentions} mention(s) in {written} file(s)", err=True)
+    typer.echo(f"clientlens: fixed {plan.fixes} mention(s) in {written} file(s)", err=True)
     return reaudit() if written else report
 
 
 # Options that `audit` and `contract` share, defined once (like spaCy's Arg/Opt aliases).
 FORMAT_OPT = typer.Option(Format.text, "--format", "-f", help="Output format.")
 OUTPUT_OPT = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout.")
-FAIL_ON_OPT = typer.Option(None, "--fail-on", help="Lowest severity that exits 1 [default: warning].")
+FAIL_ON_OPT = typer.Option(None, "--fail-on", metavar="error|warning|info|never",
+                           help="Lowest severity that exits 1 [default: warning].")
 NO_MODEL_OPT = typer.Option(False, "--no-model", help="Rules only: skip the framing model.")
 CONFIG_OPT = typer.Option(None, "--config", help="Use this config file instead of searching.")
 COLOR_OPT = typer.Option(None, "--color/--no-color", help="Colour the text report [default: when a terminal].")
@@ -182,10 +199,10 @@ def audit_on_ray(paths: List[str], output: Optional[Path], settings, jobs: Optio
 
 @app.command()
 def audit(
-    paths: List[str] = typer.Argument(..., help="Files, folders, - (stdin) or http(s) URLs of sites to crawl."),
+    paths: List[str] = typer.Argument(..., metavar="PATH...", help="Files, folders, - (stdin) or http(s) URLs of sites to crawl."),
     fmt: Format = FORMAT_OPT,
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout (--engine ray: the folder for the page and site tables)."),
-    fail_on: Optional[FailOn] = FAIL_ON_OPT,
+    fail_on: Optional[str] = FAIL_ON_OPT,
     no_model: bool = NO_MODEL_OPT,
     config: Optional[Path] = CONFIG_OPT,
     color: Optional[bool] = COLOR_OPT,
@@ -198,7 +215,8 @@ def audit(
     preferred: Optional[str] = typer.Option(None, "--preferred", help="Family every mention should use: auto, client, customer or an extra family [default: from the config, else auto]."),
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="Leave out the findings recorded in this baseline file (or JSON report)."),
     write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", help="Record every current finding in this baseline file and exit 0."),
-    fix: bool = typer.Option(False, "--fix", help="Rewrite minority mentions in .txt/.md/.html files in place, then report what is left."),
+    fix: bool = typer.Option(False, "--fix", help="Apply the safe fixes (rewrites of your own words) to .txt/.md/.html files in place, then report what is left."),
+    unsafe_fixes: bool = typer.Option(False, "--unsafe-fixes", help="With --fix or --diff: also apply the fixes that need review (framing suggestions, someone else's people, contract terms)."),
     diff: bool = typer.Option(False, "--diff", help="Print what --fix would change as a unified diff; write nothing (exit 1 when there is a change)."),
     force: bool = typer.Option(False, "--force", help="With --fix: rewrite files even when git shows uncommitted changes in them."),
     scope: Optional[Scope] = typer.Option(None, "--scope", help="site: the documents are one site, judged against its word; document: each judged on its own [default: from the config, else site]."),
@@ -210,7 +228,7 @@ def audit(
 ) -> None:
     """Audit files, folders and live sites for client/customer terminology and framing."""
     try:
-        settings = load_cli_settings(paths, config, fail_on=fail_on.value if fail_on else None,
+        settings = load_cli_settings(paths, config, fail_on=check_fail_on(fail_on),
                                      use_model=False if no_model else None, preferred=preferred,
                                      scope=scope.value if scope else None)
         if engine is Engine.ray:
@@ -240,7 +258,7 @@ def audit(
         if fix or diff:
             # Findings the baseline already knows are accepted as they are: they are not rewritten.
             to_fix = suppress.apply_baseline(report, known)[0] if known is not None else report
-            report = run_fix(to_fix, lambda: auditor.audit_paths(paths), diff, force, output)
+            report = run_fix(to_fix, lambda: auditor.audit_paths(paths), diff, force, output, unsafe_fixes)
         if write_baseline is not None:
             write_output(suppress.render_baseline(report), write_baseline)
             typer.echo(f"clientlens: wrote {len(report.findings)} finding(s) to {write_baseline}", err=True)
@@ -249,14 +267,15 @@ def audit(
             report, hidden = suppress.apply_baseline(report, known)
             if hidden:
                 typer.echo(f"clientlens: {hidden} finding(s) already in {baseline} not shown", err=True)
-        write_output(render(report, fmt.value, color=color_wanted(color, output)), output)
+        write_output(render(report, fmt.value, color=color_wanted(color, output), width=terminal_width(output)),
+                     output)
     except ClientlensError as exc:
         raise fail(str(exc))
     finish_command(report, settings)
 
 
 @app.command()
-def rule(name: Optional[str] = typer.Argument(None, help="A rule name; omit to list every rule."),
+def rule(name: Optional[str] = typer.Argument(None, metavar="NAME", help="A rule name; omit to list every rule."),
          terms: bool = typer.Option(False, "--terms", help="List the fixed names that never count (role `term`).")) -> None:
     """Explain a rule: what it flags, why it matters, an example and the fix."""
     from clientlens.judge.catalogue import RULES

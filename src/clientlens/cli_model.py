@@ -12,9 +12,23 @@ import typer
 from clientlens.errors import ClientlensError
 
 
+# What `train` and `evaluate` import beyond the runtime dependencies (the [train] extra).
+TRAIN_MODULES = ("datasets", "transformers")
+
+
 def _fail(message: str) -> typer.Exit:
     typer.echo(f"clientlens: error: {message}", err=True)
     return typer.Exit(2)
+
+
+def require_train_extra(command: str) -> None:
+    """Raise ClientlensError saying how to install the training tools when one is missing."""
+    from importlib.util import find_spec
+
+    missing = [name for name in TRAIN_MODULES if find_spec(name) is None]
+    if missing:
+        raise ClientlensError(f"`clientlens {command}` needs the training extra ({', '.join(missing)} missing): "
+                              "pip install 'clientlens[train]' (in a checkout: pip install -e '.[train]')")
 
 
 def _progress():
@@ -43,6 +57,7 @@ def train_cmd(
 ) -> None:
     """Fine-tune the framing model on the corpus and write it with its model card."""
     try:
+        require_train_extra("train")
         from clientlens.model.train import TrainConfig, train
 
         callback, bar = _progress()
@@ -64,6 +79,7 @@ def evaluate_cmd(
 ) -> None:
     """Print precision, recall, F1 per label, macro-F1, a confusion matrix and calibration error."""
     try:
+        require_train_extra("evaluate")
         from clientlens.model.data import load_records
         from clientlens.model.evaluate import evaluate_framing, evaluate_sense, load_for_eval
 
@@ -91,7 +107,9 @@ def evaluate_cmd(
 
 
 def classify_cmd(
-    source: str = typer.Argument(..., help="A passage of text, or a .jsonl file of {\"id\", \"text\"} records."),
+    source: str = typer.Argument(..., metavar="TEXT|-|FILE.jsonl",
+                                 help="A passage of text, - to read one from standard input, or a .jsonl file "
+                                      "of {\"id\", \"text\"} records."),
     model: Optional[Path] = typer.Option(None, "--model", help="Model directory [default: the bundled model]."),
     fmt: str = typer.Option("text", "--format", help="text or jsonl."),
 ) -> None:
@@ -115,6 +133,11 @@ def classify_cmd(
 
 
 def _classify_inputs(source: str) -> list[dict]:
+    if source == "-":
+        source = sys.stdin.read()
+        if not source.strip():
+            raise ClientlensError("nothing to classify: standard input is empty")
+        return [{"id": "stdin", "text": source}]
     if not source.endswith(".jsonl"):
         if not source.strip():
             raise ClientlensError("nothing to classify: the text is empty")

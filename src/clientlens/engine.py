@@ -10,6 +10,7 @@ from clientlens import __version__
 from clientlens.config import Settings
 from clientlens.ingest import load_documents
 from clientlens.judge.document import Tally, judge_document, judge_failure
+from clientlens.judge.finalise import finalise_document, finalise_site
 from clientlens.judge.site import judge_site, site_tally, target_family
 from clientlens.judge.framing import aggregate, mismatch_findings
 from clientlens.judge.roles import resolve_roles
@@ -93,7 +94,7 @@ class Auditor:
             done += len(batch)
             if progress:
                 progress(done, len(documents))
-        return self.judge(items, documents, mentions, framings)
+        return finalise_site(self.judge(items, documents, mentions, framings), items)
 
     def judge(self, items: Sequence[Document | InputFailure], documents: Sequence[Document],
               mentions: Sequence[Sequence[Mention]], framings: Sequence[Sequence[Framing]],
@@ -177,6 +178,7 @@ class Auditor:
                 # Ignore comments and per-file ignores cover the defined-term findings too.
                 report = drop_suppressed(contract_report(item, report, self.settings, self.families), item,
                                          self.settings)
+                report = finalise_document(report, item)
             reports.append(report)
             if progress:
                 progress(done, 0)

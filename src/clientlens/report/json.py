@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from clientlens.types import DocumentReport, Finding, Framing, Mention, SiteReport
+from clientlens.types import DocumentReport, Excerpt, Finding, Fix, Framing, Mention, SiteReport
 
 SCHEMA_ID = "clientlens.report/1"
 
@@ -25,12 +25,26 @@ def mention_dict(m: Mention) -> dict[str, Any]:
             "group": m.group or None}
 
 
+def excerpt_dict(e: Excerpt | None) -> dict[str, Any] | None:
+    """Return the JSON form of an excerpt: its text and the mention's offsets in it, or None."""
+    return None if e is None else {"text": e.text, "start": e.start, "end": e.end}
+
+
+def fix_dict(fix: Fix | None) -> dict[str, Any] | None:
+    """Return the JSON form of a fix: applicability, message and source edits, or None."""
+    if fix is None:
+        return None
+    return {"applicability": fix.applicability, "message": fix.message,
+            "edits": [{"start": e.start, "end": e.end, "line": e.line, "column": e.column,
+                       "replacement": e.replacement} for e in fix.edits]}
+
+
 def finding_dict(f: Finding) -> dict[str, Any]:
-    """Return the JSON form of a finding (DESIGN keys plus because, and page for paged sources)."""
+    """Return the JSON form of a finding (DESIGN keys plus because, excerpt, fix, and page for paged sources)."""
     out = {"rule": f.rule, "severity": f.severity.value, "message": f.message, "start": f.start,
            "end": f.end, "line": f.line, "column": f.column, "suggestion": f.suggestion,
-           "because": f.because}
-    if getattr(f, "page", None) is not None:
+           "because": f.because, "excerpt": excerpt_dict(f.excerpt), "fix": fix_dict(f.fix)}
+    if f.page is not None:
         out["page"] = f.page
     return out
 
