@@ -11,11 +11,11 @@ from clientlens.config import Settings
 from clientlens.ingest import load_documents
 from clientlens.judge.document import judge_document, judge_failure
 from clientlens.judge.site import judge_site, site_tally, target_family
-from clientlens.judge.framing import aggregate, mismatch_findings
+from clientlens.judge.framing import document_framing, mismatch_findings, site_framing
 from clientlens.judge.suppress import check_rule_names, drop_suppressed, mark_mentions
 from clientlens.rules.detect import detect_mentions, iter_batches, mark_discussion
 from clientlens.rules.families import family_set
-from clientlens.types import Document, DocumentReport, Framing, InputFailure, Kind, Mention, SiteReport
+from clientlens.types import Document, DocumentReport, Framing, FramingPolicy, InputFailure, Kind, Mention, SiteReport
 
 Progress = Callable[[int, int], None]
 BATCH = 64
@@ -104,19 +104,19 @@ class Auditor:
         site = site_tally(mentions, names)
         target = target_family(self.settings.preferred, site)
         by_id = {id(d): i for i, d in enumerate(documents)}
+        policy = self.framing_policy()
         reports: list[DocumentReport] = []
         for item in items:
             if isinstance(item, InputFailure):
                 reports.append(drop_suppressed(judge_failure(item, self.settings, names), None, self.settings))
                 continue
             i = by_id[id(item)]
-            extra = mismatch_findings(mentions[i], framings[i], self.settings, self.families)
+            framing = document_framing(framings[i], policy)
+            extra = mismatch_findings(mentions[i], framings[i], self.settings, self.families, policy, framing)
             report = judge_document(item, mentions[i], framings[i], self.settings, self.families,
                                     target, site, extra)
-            reports.append(replace(drop_suppressed(report, item, self.settings), framing=aggregate(framings[i])))
-        framed = [r for r in reports if r.framing is not None]
-        site_framing = aggregate([r.framing for r in framed], [max(len(r.text), 1) for r in framed])
-        return judge_site(reports, site, __version__, self.model_info(), site_framing)
+            reports.append(replace(drop_suppressed(report, item, self.settings), framing=framing))
+        return judge_site(reports, site, __version__, self.model_info(), _site_framing(reports))
 
     def model_info(self):
         """Return the framing model's ModelInfo (None when no model is used), without loading it
@@ -124,6 +124,13 @@ class Auditor:
         if not self._framer_loaded and self._worker_info is not None:
             return self._worker_info[0]
         return self.framer.info if self.framer else None
+
+    def framing_policy(self) -> FramingPolicy:
+        """Return how the model's framings are judged (saved with the model), without loading it
+        here when worker processes already did."""
+        if not self._framer_loaded and self._worker_info is not None:
+            return self._worker_info[1]
+        return self.framer.model.config.policy if self.framer else FramingPolicy()
 
     def _in_workers(self, batches: list[list[Document]]) -> Iterator[tuple[list[list[Mention]], list[list[Framing]]]]:
         from concurrent.futures import ProcessPoolExecutor
@@ -136,8 +143,8 @@ class Auditor:
         try:
             with ProcessPoolExecutor(min(self.jobs, len(batches)), initializer=_start_worker,
                                      initargs=(self.settings, threads)) as pool:
-                for found, framed, info in pool.map(_analyse_in_worker, batches):
-                    self._worker_info = (info,)
+                for found, framed, info, policy in pool.map(_analyse_in_worker, batches):
+                    self._worker_info = (info, policy)
                     yield found, framed
         finally:
             _PARENT = None
@@ -169,14 +176,16 @@ class Auditor:
             reports.append(report)
             if progress:
                 progress(done, 0)
-        framed = [r for r in reports if r.framing is not None]
-        site_framing = aggregate([r.framing for r in framed], [max(len(r.text), 1) for r in framed])
         return judge_site(reports, counts_tally(reports, list(self.families.families)), __version__,
-                          self.model_info(), site_framing)
+                          self.model_info(), _site_framing(reports))
 
     def contract_paths(self, paths: Iterable[str], progress: Progress | None = None) -> SiteReport:
         """Return the contract SiteReport of PDF, DOCX, text and Markdown files and folders."""
         return self.contract_all(load_documents(paths, self.settings), progress)
+
+
+def _site_framing(reports: Sequence[DocumentReport]):
+    return site_framing([(r.framing, len(r.text)) for r in reports if r.framing is not None])
 
 
 _WORKER: Auditor | None = None
@@ -190,7 +199,7 @@ def _start_worker(settings: Settings, threads: int) -> None:
     _WORKER = _PARENT if _PARENT is not None and _PARENT.settings == settings else Auditor(settings)
 
 
-def _analyse_in_worker(batch: list[Document]) -> tuple[list[list[Mention]], list[list[Framing]], object]:
+def _analyse_in_worker(batch: list[Document]) -> tuple[list[list[Mention]], list[list[Framing]], object, object]:
     assert _WORKER is not None
     found, framed = _WORKER.analyse(batch)
-    return found, framed, _WORKER.model_info()
+    return found, framed, _WORKER.model_info(), _WORKER.framing_policy()

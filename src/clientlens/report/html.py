@@ -15,6 +15,7 @@ from typing import Any, Sequence
 from clientlens.judge.catalogue import RULES
 from clientlens.report.html_svg import framing_gauge, mentions_chart, pattern_defs, slug
 from clientlens.report.html_text import finding_ids, render_text_html
+from clientlens.report.json import evidence_text
 from clientlens.types import FRAMING_LABELS, DocumentReport, Finding, SiteReport
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
@@ -155,6 +156,15 @@ def finding_item(f: Finding, anchor: str, inline: bool) -> str:
             f"line {f.line}:{f.column}: {escape(f.message)}.{suggestion}{because}{link}</li>")
 
 
+def evidence_block(d: DocumentReport) -> str:
+    """Return the passages that decided the document's framing as a quoted list, or ""."""
+    if d.framing is None or not d.framing.evidence:
+        return ""
+    items = "".join(f'<li><q>{escape(evidence_text(e))}</q> ({escape(e.label)} {e.scores.get(e.label, 0.0):.2f})</li>'
+                    for e in d.framing.evidence)
+    return f'<div class="evidence"><p>Framing {escape(d.framing.label)} because of:</p><ul>{items}</ul></div>'
+
+
 def document_section(i: int, d: DocumentReport) -> str:
     """Return one document's section: facts, error, contract, findings list and highlighted text."""
     doc_id = f"doc-{i}"
@@ -166,6 +176,7 @@ def document_section(i: int, d: DocumentReport) -> str:
         facts.append(f"framing: {d.framing.label}")
     parts = [f'<section class="doc" id="{doc_id}"><h3>{escape(d.path)}</h3>',
              f'<p class="docmeta">{escape(" · ".join(facts))}</p>']
+    parts.append(evidence_block(d))
     if d.error:
         parts.append(f'<p class="error-box">Not audited: {escape(d.error)}</p>')
     if d.findings:

@@ -39,7 +39,7 @@ def render_text(report: SiteReport, color: bool = False, width: int = 100) -> st
                       state, str(len(d.findings)))
     console.print(pages)
     lines = [finding_line(d.path, f) for d in report.documents for f in d.findings]
-    text = buffer.getvalue() + contract_section(report)
+    text = buffer.getvalue() + evidence_section(report) + contract_section(report)
     return text + ("\n".join(lines) + "\n" if lines else "No findings.\n")
 
 
@@ -48,6 +48,21 @@ def finding_line(path: str, f) -> str:
     tail = f"  -> {f.suggestion}" if f.suggestion else ""
     page = f" (page {f.page})" if getattr(f, "page", None) else ""
     return f"{path}:{f.line}:{f.column}{page}  {f.rule}  {f.message}{tail}"
+
+
+def evidence_section(report: SiteReport, chars: int = 120) -> str:
+    """Return the "framing evidence" section: per framed document, the passages that decided its
+    label (cut to `chars` characters), or ""."""
+    lines = []
+    for d in report.documents:
+        if d.framing is None or not d.framing.evidence:
+            continue
+        lines.append(f"  {d.path}: {d.framing.label}")
+        for e in d.framing.evidence:
+            quote = e.passage.text if e.passage else ""
+            quote = quote if len(quote) <= chars else quote[:chars].rsplit(" ", 1)[0] + " ..."
+            lines.append(f"    {e.label} {e.scores.get(e.label, 0.0):.2f}  \"{quote}\"")
+    return "framing evidence\n" + "\n".join(lines) + "\n\n" if lines else ""
 
 
 def contract_section(report: SiteReport) -> str:
