@@ -18,6 +18,7 @@ from clientlens.errors import ConfigError
 
 SEVERITIES = ("info", "warning", "error")
 FAIL_ON = ("error", "warning", "info", "never")
+SCOPES = ("site", "document")
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,10 @@ class Settings:
     model_dir: a framing model directory; default the bundled model.
     mismatch_threshold: calibrated framing probability a `framing-mismatch` finding needs.
         Default None: the threshold saved with the model (chosen on the corpus dev split).
+    scope: "site" (the documents of one audit are one site, judged against its dominant family)
+        or "document" (each judged on its own). Contracts are always judged on their own.
+    terms: extra fixed names (phrases) whose family words never count and are never rewritten.
+    default_terms: use the bundled list of fixed names (rules/patterns/terms.json). Default True.
     """
 
     preferred: str = "auto"
@@ -54,6 +59,9 @@ class Settings:
     use_model: bool = True
     model_dir: str | None = None
     mismatch_threshold: float | None = None
+    scope: str = "site"
+    terms: tuple[str, ...] = ()
+    default_terms: bool = True
     source: str = "defaults"
 
     def __post_init__(self) -> None:
@@ -61,6 +69,8 @@ class Settings:
         families = ("auto", "client", "customer", *self.families)
         if self.preferred not in families:
             raise ConfigError(f"preferred = {self.preferred!r}{where}: expected one of {', '.join(families)}")
+        if self.scope not in SCOPES:
+            raise ConfigError(f"scope = {self.scope!r}{where}: expected one of {', '.join(SCOPES)}")
         if self.fail_on not in FAIL_ON:
             raise ConfigError(f"fail-on = {self.fail_on!r}{where}: expected one of {', '.join(FAIL_ON)}")
         for rule, sev in self.severity.items():
@@ -119,7 +129,8 @@ def path_matches(path: str, globs: Iterable[str]) -> bool:
 _KEYS = {
     "preferred": str, "families": dict, "allow": list, "include": list, "exclude": list,
     "severity": dict, "fail-on": str, "max-bytes": int, "use-model": bool, "model-dir": str,
-    "mismatch-threshold": float, "per-file-ignores": dict,
+    "mismatch-threshold": float, "per-file-ignores": dict, "scope": str, "terms": list,
+    "default-terms": bool,
 }
 _FAMILY_NAME = re.compile(r"[a-z][a-z-]*")
 _WORD_FORM = re.compile(r"[A-Za-z][A-Za-z-]*")

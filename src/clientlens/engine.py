@@ -12,8 +12,9 @@ from clientlens.ingest import load_documents
 from clientlens.judge.document import judge_document, judge_failure
 from clientlens.judge.site import judge_site, site_tally, target_family
 from clientlens.judge.framing import document_framing, mismatch_findings, site_framing
-from clientlens.judge.suppress import check_rule_names, drop_suppressed, mark_mentions
-from clientlens.rules.detect import detect_mentions, iter_batches, mark_discussion
+from clientlens.judge.roles import resolve_roles
+from clientlens.judge.suppress import check_rule_names, drop_suppressed
+from clientlens.rules.detect import detect_mentions, iter_batches
 from clientlens.rules.families import family_set
 from clientlens.types import Document, DocumentReport, Framing, FramingPolicy, InputFailure, Kind, Mention, SiteReport
 
@@ -58,8 +59,7 @@ class Auditor:
         """Return the mentions of each document (rules first, the sense model where they are unsure)."""
         found = detect_mentions(self.nlp, documents, self.families)
         if self.framer is not None:
-            found = [mark_discussion(doc.text, ms) for doc, ms in
-                     zip(documents, self.framer.refine_senses(documents, found))]
+            found = self.framer.refine_senses(documents, found)
         return found
 
     def framings(self, documents: Sequence[Document], mentions: Sequence[Sequence[Mention]]) -> list[list[Framing]]:
@@ -97,12 +97,12 @@ class Auditor:
 
     def judge(self, items: Sequence[Document | InputFailure], documents: Sequence[Document],
               mentions: Sequence[Sequence[Mention]], framings: Sequence[Sequence[Framing]]) -> SiteReport:
-        """Return the SiteReport, judging each document against the site's target family."""
+        """Return the SiteReport: roles resolved per document, then each document judged against
+        the site's target family (or its own, with `scope = "document"`)."""
         names = list(self.families.families)
-        # Allowed phrases and suppressed mentions must not count towards the site's dominant family either.
-        mentions = [mark_mentions(d, ms, self.settings) for d, ms in zip(documents, mentions)]
+        resolved = [resolve_roles(d, ms, self.settings) for d, ms in zip(documents, mentions)]
+        mentions = [ms for ms, _ in resolved]
         site = site_tally(mentions, names)
-        target = target_family(self.settings.preferred, site)
         by_id = {id(d): i for i, d in enumerate(documents)}
         policy = self.framing_policy()
         reports: list[DocumentReport] = []
@@ -111,11 +111,15 @@ class Auditor:
                 reports.append(drop_suppressed(judge_failure(item, self.settings, names), None, self.settings))
                 continue
             i = by_id[id(item)]
+            against = site if self.settings.scope == "site" else site_tally([mentions[i]], names)
+            target = target_family(self.settings.preferred, against)
             framing = document_framing(framings[i], policy)
-            extra = mismatch_findings(mentions[i], framings[i], self.settings, self.families, policy, framing)
+            extra = [] if item.kind is Kind.CONTRACT else mismatch_findings(
+                mentions[i], framings[i], self.settings, self.families, target, framing, policy)
             report = judge_document(item, mentions[i], framings[i], self.settings, self.families,
-                                    target, site, extra)
-            reports.append(replace(drop_suppressed(report, item, self.settings), framing=framing))
+                                    target, against, extra, resolved[i][1].discussion)
+            reports.append(replace(drop_suppressed(report, item, self.settings), framing=framing,
+                                   reader=resolved[i][1].reader.because))
         return judge_site(reports, site, __version__, self.model_info(), _site_framing(reports))
 
     def model_info(self):

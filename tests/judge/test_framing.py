@@ -70,7 +70,7 @@ def test_mismatch_needs_a_confident_passage_that_its_document_shares(p, document
     framings = [passage("client", p, 0)]
     document = Framing(document_label, {"client": 0.4, "customer": 0.3, "neutral": 0.3})
     found = mismatch_findings([mention(10, "customers", "customer")], framings, Settings(mismatch_threshold=threshold),
-                              family_set(), FramingPolicy(mismatch_threshold=0.8), document)
+                              family_set(), document=document, policy=FramingPolicy(mismatch_threshold=0.8))
     assert bool(found) is fires
     if fires:
         assert found[0].suggestion == "clients" and found[0].rule == "framing-mismatch"
@@ -80,4 +80,4 @@ def test_mismatch_skips_mentions_that_do_not_count_or_match_the_framing():
     framings = [passage("client", 0.95, 0)]
     document = Framing("client", {"client": 0.9, "customer": 0.05, "neutral": 0.05})
     ms = [mention(10, "clients", "client"), mention(30, "customers", "customer", role="third_party")]
-    assert mismatch_findings(ms, framings, Settings(), family_set(), FramingPolicy(), document) == []
+    assert mismatch_findings(ms, framings, Settings(), family_set(), document=document) == []

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from clientlens.corpus.build import SPLITS, normalise_for_duplicates
 
-KINDS = ("framing", "sense", "contracts", "pages")
+KINDS = ("framing", "sense", "contracts", "roles", "pages")
 OPTIONAL = ("pages",)
 MIN_SHARE = 0.15
 

@@ -60,11 +60,18 @@ def site_framing(documents: Sequence[tuple[Framing, int]]) -> Framing | None:
 
 
 def mismatch_findings(mentions: Sequence[Mention], framings: Sequence[Framing], settings: Settings,
-                      families: FamilySet, policy: FramingPolicy = FramingPolicy(),
-                      document: Framing | None = None) -> list[Finding]:
-    """Return a finding on each counted mention whose word contradicts a confident framing of its
-    passage (calibrated probability at least the threshold: the `mismatch-threshold` setting,
-    else the model's) that its document's framing shares."""
+                      families: FamilySet, target: str | None = None,
+                      document: Framing | None = None, policy: FramingPolicy = FramingPolicy()) -> list[Finding]:
+    """Return a finding on each counted mention whose word contradicts a confident framing of its passage.
+
+    Confident: the passage's calibrated probability is at least the threshold (the
+    `mismatch-threshold` setting, else the one saved with the model in `policy`). Only the
+    author's own people (own or generic roles) are judged, and only where the document as a
+    whole leans the same way as the passage (`document`, when given), so one odd paragraph on a
+    page about something else says nothing. The suggestion is the framing's word only when that
+    is the site's word (`target`, or no target); otherwise the finding names the tension and
+    suggests nothing, since the word the framing asks for is the one the site avoids.
+    """
     findings = []
     threshold = settings.mismatch_threshold if settings.mismatch_threshold is not None else policy.mismatch_threshold
     severity = catalogue.severity_of(catalogue.FRAMING_MISMATCH, dict(settings.severity))
@@ -74,15 +81,18 @@ def mismatch_findings(mentions: Sequence[Mention], framings: Sequence[Framing], 
         framing = next((f for f in framings if f.passage and f.passage.start <= m.start < f.passage.end), None)
         if framing is None or framing.label in ("neutral", m.family):
             continue
-        if document is not None and document.label != framing.label:
-            continue
         p = framing.scores.get(framing.label, 0.0)
         if p < threshold:
             continue
+        if document is not None and document.label != framing.label:
+            continue
+        advise = target is None or framing.label == target
+        suggestion = rewrite(m.surface, framing.label, families) if advise else None
+        tail = "" if advise else f"; the site says '{target}', so the copy, not the word, may need a look"
         findings.append(Finding(
             catalogue.FRAMING_MISMATCH, severity,
-            f"'{m.surface}' in a passage framed as a {framing.label} relationship (p={p:.2f})",
-            m.source_start, m.source_end, m.line, m.column, rewrite(m.surface, framing.label, families),
+            f"'{m.surface}' in a passage framed as a {framing.label} relationship (p={p:.2f}){tail}",
+            m.source_start, m.source_end, m.line, m.column, suggestion,
             f"passage framing {framing.label} {p:.2f} (threshold {threshold:.2f})"
             + (f", document framing {document.label}" if document is not None else "") + f"; word family {m.family}"))
     return findings
