@@ -32,12 +32,13 @@ def require_train_extra(command: str) -> None:
 
 
 def _progress():
-    """Return (callback, context) for a stderr progress bar with one task per phase."""
+    """Return (callback, context) for a stderr progress bar with one task per phase (steps done,
+    total, time left); where stderr is no terminal, a plain line per phase and every 30 s."""
     from clientlens.cli import progress_bar
 
     update, bar = progress_bar("training")
     if update is None:
-        return None, bar
+        return _progress_lines(), bar
     tasks: dict[str, int] = {}
 
     def callback(what: str, done: int, total: int) -> None:
@@ -48,21 +49,51 @@ def _progress():
     return callback, bar
 
 
+def _progress_lines():
+    """Return a progress callback that prints `training: PHASE STEP/TOTAL, ETA` lines to stderr
+    when a phase starts, ends, and at most every 30 seconds in between."""
+    import time
+
+    state = {"phase": None, "started": 0.0, "printed": 0.0, "first": 0}
+
+    def callback(what: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        kind = what.rstrip("0123456789/ ")  # "epoch 2/6" counts its steps across epochs
+        if kind != state["phase"]:
+            state.update(phase=kind, started=now, printed=0.0, first=done)
+        if done < total and now - state["printed"] < 30 and state["printed"]:
+            return
+        state["printed"] = now
+        rate = (done - state["first"]) / max(now - state["started"], 1e-9)
+        eta = f", about {int((total - done) / rate)} s left" if rate > 0 and done < total else ""
+        print(f"training: {what} {done}/{total}{eta}", file=sys.stderr, flush=True)
+
+    return callback
+
+
 def train_cmd(
     corpus: Path = typer.Option(Path("corpus"), "--corpus", help="Corpus folder (framing/ and sense/ splits)."),
     out: Path = typer.Option(Path("models/framing"), "--out", help="Model directory to write (atomically)."),
     epochs: int = typer.Option(6, "--epochs", help="Passes over the framing data."),
     seed: int = typer.Option(13, "--seed", help="Random seed (same seed, same model)."),
     limit: int = typer.Option(0, "--limit", help="Train on the first N passages only (0 = all)."),
+    sense_from: Optional[Path] = typer.Option(None, "--sense-from",
+                                              help="Keep the sense encoder and head of this model directory "
+                                                   "instead of training them (framing data changed only)."),
 ) -> None:
-    """Fine-tune the framing model on the corpus and write it with its model card."""
+    """Fine-tune the framing model on the corpus, calibrate it on dev and write it with its model card.
+
+    A quick run (--limit, or fewer --epochs than 6) writes a model whose version says it is no
+    release (1.4.0.dev0+quick)."""
     try:
         require_train_extra("train")
         from clientlens.model.train import TrainConfig, train
+        from clientlens.pages import choose_page_policy
 
         callback, bar = _progress()
         with bar:
-            path = train(TrainConfig(corpus=corpus, out=out, epochs=epochs, seed=seed, limit=limit), callback)
+            path = train(TrainConfig(corpus=corpus, out=out, epochs=epochs, seed=seed, limit=limit,
+                                     sense_from=sense_from), callback, page_policy=choose_page_policy)
     except ClientlensError as exc:
         raise _fail(str(exc))
     except KeyboardInterrupt:

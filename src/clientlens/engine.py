@@ -12,12 +12,12 @@ from clientlens.ingest import load_documents
 from clientlens.judge.document import Tally, judge_document, judge_failure
 from clientlens.judge.finalise import finalise_document, finalise_site
 from clientlens.judge.site import judge_site, site_tally, target_family
-from clientlens.judge.framing import aggregate, mismatch_findings
+from clientlens.judge.framing import document_framing, mismatch_findings, site_framing
 from clientlens.judge.roles import resolve_roles
 from clientlens.judge.suppress import check_rule_names, drop_suppressed
 from clientlens.rules.detect import detect_mentions, iter_batches
 from clientlens.rules.families import family_set
-from clientlens.types import Document, DocumentReport, Framing, InputFailure, Kind, Mention, SiteReport
+from clientlens.types import Document, DocumentReport, Framing, FramingPolicy, InputFailure, Kind, Mention, SiteReport
 
 Progress = Callable[[int, int], None]
 BATCH = 64
@@ -111,6 +111,7 @@ class Auditor:
         if site is None:
             site = site_tally(mentions, names)
         by_id = {id(d): i for i, d in enumerate(documents)}
+        policy = self.framing_policy()
         reports: list[DocumentReport] = []
         for item in items:
             if isinstance(item, InputFailure):
@@ -119,16 +120,14 @@ class Auditor:
             i = by_id[id(item)]
             against = site if self.settings.scope == "site" else site_tally([mentions[i]], names)
             target = target_family(self.settings.preferred, against)
-            framing = aggregate(framings[i])
+            framing = document_framing(framings[i], policy)
             extra = [] if item.kind is Kind.CONTRACT else mismatch_findings(
-                mentions[i], framings[i], self.settings, self.families, target, framing)
+                mentions[i], framings[i], self.settings, self.families, target, framing, policy)
             report = judge_document(item, mentions[i], framings[i], self.settings, self.families,
                                     target, against, extra, resolved[i][1].discussion)
             reports.append(replace(drop_suppressed(report, item, self.settings), framing=framing,
                                    reader=resolved[i][1].reader.because))
-        framed = [r for r in reports if r.framing is not None]
-        site_framing = aggregate([r.framing for r in framed], [max(len(r.text), 1) for r in framed])
-        return judge_site(reports, site, __version__, self.model_info(), site_framing)
+        return judge_site(reports, site, __version__, self.model_info(), _site_framing(reports))
 
     def model_info(self):
         """Return the framing model's ModelInfo (None when no model is used), without loading it
@@ -136,6 +135,13 @@ class Auditor:
         if not self._framer_loaded and self._worker_info is not None:
             return self._worker_info[0]
         return self.framer.info if self.framer else None
+
+    def framing_policy(self) -> FramingPolicy:
+        """Return how the model's framings are judged (saved with the model), without loading it
+        here when worker processes already did."""
+        if not self._framer_loaded and self._worker_info is not None:
+            return self._worker_info[1]
+        return self.framer.model.config.policy if self.framer else FramingPolicy()
 
     def _in_workers(self, batches: list[list[Document]]) -> Iterator[tuple[list[list[Mention]], list[list[Framing]]]]:
         from concurrent.futures import ProcessPoolExecutor
@@ -148,8 +154,8 @@ class Auditor:
         try:
             with ProcessPoolExecutor(min(self.jobs, len(batches)), initializer=_start_worker,
                                      initargs=(self.settings, threads)) as pool:
-                for found, framed, info in pool.map(_analyse_in_worker, batches):
-                    self._worker_info = (info,)
+                for found, framed, info, policy in pool.map(_analyse_in_worker, batches):
+                    self._worker_info = (info, policy)
                     yield found, framed
         finally:
             _PARENT = None
@@ -182,14 +188,16 @@ class Auditor:
             reports.append(report)
             if progress:
                 progress(done, 0)
-        framed = [r for r in reports if r.framing is not None]
-        site_framing = aggregate([r.framing for r in framed], [max(len(r.text), 1) for r in framed])
         return judge_site(reports, counts_tally(reports, list(self.families.families)), __version__,
-                          self.model_info(), site_framing)
+                          self.model_info(), _site_framing(reports))
 
     def contract_paths(self, paths: Iterable[str], progress: Progress | None = None) -> SiteReport:
         """Return the contract SiteReport of PDF, DOCX, text and Markdown files and folders."""
         return self.contract_all(load_documents(paths, self.settings), progress)
+
+
+def _site_framing(reports: Sequence[DocumentReport]):
+    return site_framing([(r.framing, len(r.text)) for r in reports if r.framing is not None])
 
 
 _WORKER: Auditor | None = None
@@ -203,7 +211,7 @@ def _start_worker(settings: Settings, threads: int) -> None:
     _WORKER = _PARENT if _PARENT is not None and _PARENT.settings == settings else Auditor(settings)
 
 
-def _analyse_in_worker(batch: list[Document]) -> tuple[list[list[Mention]], list[list[Framing]], object]:
+def _analyse_in_worker(batch: list[Document]) -> tuple[list[list[Mention]], list[list[Framing]], object, object]:
     assert _WORKER is not None
     found, framed = _WORKER.analyse(batch)
-    return found, framed, _WORKER.model_info()
+    return found, framed, _WORKER.model_info(), _WORKER.framing_policy()

@@ -221,13 +221,32 @@ class Passage:
 
 @dataclass(frozen=True)
 class Framing:
-    """The framing of a passage (or, aggregated, of a document or site)."""
+    """The framing of a passage (or, aggregated, of a document or site).
+
+    `evidence` is set on a document's aggregate: the passage framings (at most three) that
+    weighed most for its label, strongest first; empty on passages and sites.
+    """
 
     label: str
     scores: Mapping[str, float]
     passage: Passage | None = None
     cues: tuple[str, ...] = ()
     model: str = ""
+    evidence: tuple["Framing", ...] = ()
+
+
+@dataclass(frozen=True)
+class FramingPolicy:
+    """How the judge turns passage framings into a document's framing and mismatch findings.
+
+    Saved with the model (chosen on the corpus dev split when it was trained):
+    `neutral_weight` scales the neutral mass of a document before its label is taken, so
+    neutral wins only where framing evidence is thin; `mismatch_threshold` is the calibrated
+    passage probability a framing-mismatch finding needs.
+    """
+
+    neutral_weight: float = 1.0
+    mismatch_threshold: float = 0.8
 
 
 FIX_SAFE = "safe"

@@ -10,11 +10,27 @@ from clientlens.types import DocumentReport, Excerpt, Finding, Fix, Framing, Men
 SCHEMA_ID = "clientlens.report/1"
 
 
+EVIDENCE_CHARS = 300
+
+
 def framing_dict(framing: Framing | None) -> dict[str, Any] | None:
-    """Return the JSON form of a framing, or None."""
+    """Return the JSON form of a framing, or None; a document's also lists its `evidence`: the
+    passages that decided its label ({label, scores, text}, the text cut to EVIDENCE_CHARS)."""
     if framing is None:
         return None
-    return {"label": framing.label, "scores": {k: round(float(v), 4) for k, v in framing.scores.items()}}
+    out: dict[str, Any] = {"label": framing.label, "scores": {k: round(float(v), 4) for k, v in framing.scores.items()}}
+    if framing.evidence:
+        out["evidence"] = [{"label": e.label, "scores": {k: round(float(v), 4) for k, v in e.scores.items()},
+                            "text": evidence_text(e)} for e in framing.evidence]
+    return out
+
+
+def evidence_text(framing: Framing) -> str:
+    """Return a passage framing's text, cut at a word to at most EVIDENCE_CHARS characters."""
+    text = framing.passage.text if framing.passage else ""
+    if len(text) <= EVIDENCE_CHARS:
+        return text
+    return text[:EVIDENCE_CHARS].rsplit(" ", 1)[0] + " ..."
 
 
 def mention_dict(m: Mention) -> dict[str, Any]:

@@ -94,7 +94,7 @@ def render_text(report: SiteReport, color: bool = False, width: int | None = Non
             table.add_row(*row)
         console.print(table)
     console.print()
-    console.print(contract_section(report), end="")
+    console.print(evidence_section(report) + contract_section(report), end="")
     findings = [finding_text(d.path, f) for d in report.documents for f in d.findings]
     console.width = 10_000  # a finding is one line, however narrow the terminal
     console.soft_wrap = True
@@ -120,6 +120,21 @@ def finding_text(path: str, f: Finding) -> Text:
         out.append(f"[{e.text[e.start:e.end]}]", style="bold")
         out.append(e.text[e.end:])
     return out
+
+
+def evidence_section(report: SiteReport, chars: int = 120) -> str:
+    """Return the "framing evidence" section: per framed document, the passages that decided its
+    label (cut to `chars` characters), or ""."""
+    lines = []
+    for d in report.documents:
+        if d.framing is None or not d.framing.evidence:
+            continue
+        lines.append(f"  {d.path}: {d.framing.label}")
+        for e in d.framing.evidence:
+            quote = e.passage.text if e.passage else ""
+            quote = quote if len(quote) <= chars else quote[:chars].rsplit(" ", 1)[0] + " ..."
+            lines.append(f"    {e.label} {e.scores.get(e.label, 0.0):.2f}  \"{quote}\"")
+    return "framing evidence\n" + "\n".join(lines) + "\n\n" if lines else ""
 
 
 def contract_section(report: SiteReport) -> str:
