@@ -19,6 +19,7 @@ from clientlens.errors import ConfigError
 SEVERITIES = ("info", "warning", "error")
 FAIL_ON = ("error", "warning", "info", "never")
 SCOPES = ("site", "document")
+FRAMING_FINDINGS = ("merged", "all")
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,10 @@ class Settings:
         Default None: the threshold saved with the model (chosen on the corpus dev split).
     scope: "site" (the documents of one audit are one site, judged against its dominant family)
         or "document" (each judged on its own). Contracts are always judged on their own.
+    framing_findings: "merged" (a framing-mismatch is only told as a second reason on a mention
+        that already has a terminology finding) or "all" (also on its own, where the page's word
+        is the site's word but the copy frames the other relationship). Default "merged": on real
+        copy the framing of a whole page is too often wrong for a finding of its own.
     terms: extra fixed names (phrases) whose family words never count and are never rewritten.
     default_terms: use the bundled list of fixed names (rules/patterns/terms.json). Default True.
     """
@@ -60,6 +65,7 @@ class Settings:
     model_dir: str | None = None
     mismatch_threshold: float | None = None
     scope: str = "site"
+    framing_findings: str = "merged"
     terms: tuple[str, ...] = ()
     default_terms: bool = True
     source: str = "defaults"
@@ -69,6 +75,9 @@ class Settings:
         families = ("auto", "client", "customer", *self.families)
         if self.preferred not in families:
             raise ConfigError(f"preferred = {self.preferred!r}{where}: expected one of {', '.join(families)}")
+        if self.framing_findings not in FRAMING_FINDINGS:
+            raise ConfigError(f"framing-findings = {self.framing_findings!r}{where}: expected one of "
+                              f"{', '.join(FRAMING_FINDINGS)}")
         if self.scope not in SCOPES:
             raise ConfigError(f"scope = {self.scope!r}{where}: expected one of {', '.join(SCOPES)}")
         if self.fail_on not in FAIL_ON:
@@ -129,7 +138,7 @@ def path_matches(path: str, globs: Iterable[str]) -> bool:
 _KEYS = {
     "preferred": str, "families": dict, "allow": list, "include": list, "exclude": list,
     "severity": dict, "fail-on": str, "max-bytes": int, "use-model": bool, "model-dir": str,
-    "mismatch-threshold": float, "per-file-ignores": dict, "scope": str, "terms": list,
+    "mismatch-threshold": float, "per-file-ignores": dict, "scope": str, "terms": list, "framing-findings": str,
     "default-terms": bool,
 }
 _FAMILY_NAME = re.compile(r"[a-z][a-z-]*")

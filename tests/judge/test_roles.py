@@ -233,6 +233,22 @@ def test_one_finding_per_mention():
     assert merge_findings([term], [other]) == [term]
 
 
+def test_a_framing_finding_alone_is_reported_only_when_asked_for():
+    from clientlens.judge.document import merge_findings
+    from clientlens.types import Finding, Severity
+
+    alone = Finding("framing-mismatch", Severity.INFO, "f", 5, 9, 1, 6, None, "framing customer 0.9")
+    assert merge_findings([], [alone], alone=False) == []
+    assert merge_findings([], [alone], alone=True) == [alone]
+
+
+def test_framing_findings_setting_is_checked():
+    from clientlens.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="framing-findings"):
+        Settings(framing_findings="sometimes")
+
+
 def test_scope_document_judges_each_page_on_its_own():
     site = [load_text("Our clients stay. Our clients return.", "a.txt"),
             load_text("Our customers stay.", "b.txt")]

@@ -44,10 +44,24 @@ def test_model_audit_reports_model_and_framings(model_auditor):
      "customer"),
 ])
 def test_model_framing_mismatch_finding(model_auditor, text, expected):
-    doc = model_auditor.audit_all([load_text(text, "t.txt")]).documents[0]
+    # On its own (the page's word is its only word) a framing finding is reported only when asked for.
+    assert not [f for f in model_auditor.audit_all([load_text(text, "t.txt")]).documents[0].findings
+                if f.rule == "framing-mismatch"]
+    everything = Auditor(Settings(framing_findings="all"))
+    doc = everything.audit_all([load_text(text, "t.txt")]).documents[0]
     mismatches = [f for f in doc.findings if f.rule == "framing-mismatch"]
     assert mismatches, [(f.framing if hasattr(f, "framing") else None) for f in doc.framings]
     assert expected in mismatches[0].message
+
+
+def test_model_framing_reason_merged_into_the_terminology_finding(model_auditor):
+    text = ("Our clients keep the same adviser for decades. Every one of our customers has a dedicated partner "
+            "who has advised their family for twenty years and knows the detail of their affairs. "
+            "Our clients trust us with their plans.")
+    doc = model_auditor.audit_all([load_text(text, "t.txt")]).documents[0]
+    assert [f.rule for f in doc.findings] == ["mixed-terminology"]
+    assert doc.findings[0].suggestion == "clients"
+    assert "also framing-mismatch" in doc.findings[0].because
 
 
 def test_model_no_mismatch_when_word_fits(model_auditor):

@@ -123,16 +123,17 @@ def others_findings(group: str, others: Tally, mentions: Sequence[Mention], sett
     return findings
 
 
-def merge_findings(terminology: Sequence[Finding], framing: Sequence[Finding]) -> list[Finding]:
+def merge_findings(terminology: Sequence[Finding], framing: Sequence[Finding], alone: bool = True) -> list[Finding]:
     """Return one finding per mention: a framing-mismatch on a mention that already has a
     terminology finding is folded into it (both reasons kept) when it advises the same word,
-    and dropped when it advises another; a framing-mismatch alone keeps its place."""
+    and dropped when it advises another; a framing-mismatch alone keeps its place when `alone`."""
     by_place = {(f.start, f.end): f for f in terminology}
     out = list(terminology)
     for f in framing:
         other = by_place.get((f.start, f.end))
         if other is None:
-            out.append(f)
+            if alone:
+                out.append(f)
         elif other.suggestion == f.suggestion:
             out[out.index(other)] = replace(other, because=f"{other.because}; also {f.rule}: {f.because}")
     return out
@@ -171,7 +172,7 @@ def judge_document(doc: Document, mentions: Sequence[Mention], framings: Sequenc
         findings = terminology_findings(ours, mentions, target, site, settings, families)
         for group, t in others.items():
             findings += others_findings(group, t, mentions, settings, families)
-        findings = merge_findings(findings, list(framing_findings))
+        findings = merge_findings(findings, list(framing_findings), alone=settings.framing_findings == "all")
     findings.sort(key=lambda f: (f.start, f.rule))
     return DocumentReport(path=doc.path, kind=doc.kind, mentions=mentions, framings=tuple(framings),
                           findings=tuple(findings), counts=ours.counts, dominant=ours.dominant,
