@@ -118,3 +118,5 @@ def test_model_readme_example_gives_one_consistent_suggestion_per_mention(model_
     for f in doc.findings:
         by_span.setdefault((f.start, f.end), set()).add(f.suggestion)
     assert all(len(s) == 1 for s in by_span.values()), by_span
+    # and across the document one piece of advice: the site's word, never its opposite
+    assert {f.suggestion for f in doc.findings} == {"client"}
