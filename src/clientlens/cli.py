@@ -30,6 +30,11 @@ class Format(str, Enum):
     github = "github"
 
 
+class Scope(str, Enum):
+    site = "site"
+    document = "document"
+
+
 class FailOn(str, Enum):
     error = "error"
     warning = "warning"
@@ -210,13 +215,15 @@ def audit(
     diff: bool = typer.Option(False, "--diff", help="Print what --fix would change as a unified diff; write nothing (exit 1 when there is a change)."),
     force: bool = typer.Option(False, "--force", help="With --fix: rewrite files even when git shows uncommitted changes in them."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes for the per-document work (the report is the same)."),
+    scope: Optional[Scope] = typer.Option(None, "--scope", help="site: the documents are one site, judged against its word; document: each judged on its own [default: from the config, else site]."),
     debug: bool = DEBUG_OPT,
 ) -> None:
     """Audit files, folders and live sites for client/customer terminology and framing."""
     set_debug(debug)
     try:
         settings = load_cli_settings(paths, config, fail_on=fail_on.value if fail_on else None,
-                                     use_model=False if no_model else None, preferred=preferred)
+                                     use_model=False if no_model else None, preferred=preferred,
+                                     scope=scope.value if scope else None)
         import_spacy_without_torch()
         from clientlens.engine import Auditor
         from clientlens.judge import suppress
@@ -252,10 +259,16 @@ def audit(
 
 
 @app.command()
-def rule(name: Optional[str] = typer.Argument(None, help="A rule name; omit to list every rule.")) -> None:
+def rule(name: Optional[str] = typer.Argument(None, help="A rule name; omit to list every rule."),
+         terms: bool = typer.Option(False, "--terms", help="List the fixed names that never count (role `term`).")) -> None:
     """Explain a rule: what it flags, why it matters, an example and the fix."""
     from clientlens.judge.catalogue import RULES
 
+    if terms:
+        from clientlens.judge.roles import describe_terms
+
+        typer.echo(describe_terms())
+        return
     if name is None:
         for info in RULES.values():
             typer.echo(f"{info.name:34} {info.severity.value:8} {info.summary}")

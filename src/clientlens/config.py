@@ -29,6 +29,7 @@ _LIMITS = {
     "max_window": (200, 1_000_000, "a number of characters"),
 }
 FAIL_ON = ("error", "warning", "info", "never")
+SCOPES = ("site", "document")
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,10 @@ class Settings:
     use_model: run the framing model when one is installed. Default True.
     model_dir: a framing model directory; default the bundled model.
     mismatch_threshold: framing probability above which `framing-mismatch` fires. Default 0.8.
+    scope: "site" (the documents of one audit are one site, judged against its dominant family)
+        or "document" (each judged on its own). Contracts are always judged on their own.
+    terms: extra fixed names (phrases) whose family words never count and are never rewritten.
+    default_terms: use the bundled list of fixed names (rules/patterns/terms.json). Default True.
     """
 
     preferred: str = "auto"
@@ -81,6 +86,9 @@ class Settings:
     use_model: bool = True
     model_dir: str | None = None
     mismatch_threshold: float = 0.8
+    scope: str = "site"
+    terms: tuple[str, ...] = ()
+    default_terms: bool = True
     source: str = "defaults"
 
     def __post_init__(self) -> None:
@@ -88,6 +96,8 @@ class Settings:
         families = ("auto", "client", "customer", *self.families)
         if self.preferred not in families:
             raise ConfigError(f"preferred = {self.preferred!r}{where}: expected one of {', '.join(families)}")
+        if self.scope not in SCOPES:
+            raise ConfigError(f"scope = {self.scope!r}{where}: expected one of {', '.join(SCOPES)}")
         if self.fail_on not in FAIL_ON:
             raise ConfigError(f"fail-on = {self.fail_on!r}{where}: expected one of {', '.join(FAIL_ON)}")
         for rule, sev in self.severity.items():
@@ -152,9 +162,9 @@ def path_matches(path: str, globs: Iterable[str]) -> bool:
 _KEYS = {
     "preferred": str, "families": dict, "allow": list, "include": list, "exclude": list,
     "severity": dict, "fail-on": str, "max-bytes": int, "use-model": bool, "model-dir": str,
-    "mismatch-threshold": float, "per-file-ignores": dict, "max-unpacked-bytes": int,
-    "max-pdf-pages": int, "max-pdf-seconds": float, "read-timeout": float, "max-sentence": int,
-    "max-window": int,
+    "mismatch-threshold": float, "per-file-ignores": dict, "scope": str, "terms": list,
+    "default-terms": bool, "max-unpacked-bytes": int, "max-pdf-pages": int, "max-pdf-seconds": float,
+    "read-timeout": float, "max-sentence": int, "max-window": int,
 }
 _FAMILY_NAME = re.compile(r"[a-z][a-z-]*")
 _WORD_FORM = re.compile(r"[A-Za-z][A-Za-z-]*")

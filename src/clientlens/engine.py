@@ -15,8 +15,9 @@ from clientlens.ingest import load_documents
 from clientlens.judge.document import judge_document, judge_failure
 from clientlens.judge.site import judge_site, site_tally, target_family
 from clientlens.judge.framing import aggregate, mismatch_findings
-from clientlens.judge.suppress import check_rule_names, drop_suppressed, mark_mentions
-from clientlens.rules.detect import detect_mentions, iter_batches, mark_discussion
+from clientlens.judge.roles import resolve_roles
+from clientlens.judge.suppress import check_rule_names, drop_suppressed
+from clientlens.rules.detect import detect_mentions, iter_batches
 from clientlens.rules.families import family_set
 from clientlens.types import Document, DocumentReport, Framing, InputFailure, Kind, Mention, SiteReport
 
@@ -65,8 +66,7 @@ class Auditor:
         found = detect_mentions(self.nlp, documents, self.families, max_sentence=self.settings.max_sentence,
                                 max_window=self.settings.max_window)
         if self.framer is not None:
-            found = [mark_discussion(doc.text, ms) for doc, ms in
-                     zip(documents, self.framer.refine_senses(documents, found))]
+            found = self.framer.refine_senses(documents, found)
         return found
 
     def framings(self, documents: Sequence[Document], mentions: Sequence[Sequence[Mention]]) -> list[list[Framing]]:
@@ -156,12 +156,12 @@ class Auditor:
 
     def judge(self, items: Sequence[Document | InputFailure], documents: Sequence[Document],
               mentions: Sequence[Sequence[Mention]], framings: Sequence[Sequence[Framing]]) -> SiteReport:
-        """Return the SiteReport, judging each document against the site's target family."""
+        """Return the SiteReport: roles resolved per document, then each document judged against
+        the site's target family (or its own, with `scope = "document"`)."""
         names = list(self.families.families)
-        # Allowed phrases and suppressed mentions must not count towards the site's dominant family either.
-        mentions = [mark_mentions(d, ms, self.settings) for d, ms in zip(documents, mentions)]
+        resolved = [resolve_roles(d, ms, self.settings) for d, ms in zip(documents, mentions)]
+        mentions = [ms for ms, _ in resolved]
         site = site_tally(mentions, names)
-        target = target_family(self.settings.preferred, site)
         by_id = {id(d): i for i, d in enumerate(documents)}
         reports: list[DocumentReport] = []
         for item in items:
@@ -169,10 +169,15 @@ class Auditor:
                 reports.append(drop_suppressed(judge_failure(item, self.settings, names), None, self.settings))
                 continue
             i = by_id[id(item)]
-            extra = mismatch_findings(mentions[i], framings[i], self.settings, self.families)
+            against = site if self.settings.scope == "site" else site_tally([mentions[i]], names)
+            target = target_family(self.settings.preferred, against)
+            framing = aggregate(framings[i])
+            extra = [] if item.kind is Kind.CONTRACT else mismatch_findings(
+                mentions[i], framings[i], self.settings, self.families, target, framing)
             report = judge_document(item, mentions[i], framings[i], self.settings, self.families,
-                                    target, site, extra)
-            reports.append(replace(drop_suppressed(report, item, self.settings), framing=aggregate(framings[i])))
+                                    target, against, extra, resolved[i][1].discussion)
+            reports.append(replace(drop_suppressed(report, item, self.settings), framing=framing,
+                                   reader=resolved[i][1].reader.because))
         framed = [r for r in reports if r.framing is not None]
         site_framing = aggregate([r.framing for r in framed], [max(len(r.text), 1) for r in framed])
         return judge_site(reports, site, __version__, self.model_info(), site_framing)

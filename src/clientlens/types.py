@@ -214,7 +214,10 @@ class Mention:
     general), "discussion" (inside talk about the words), "term" (a fixed name that is not a
     choice of word: "customer relationship management", a product name), "allowed" (inside
     an allowed phrase) and "suppressed" (under a directive or a per-file ignore).
-    `role_because` is the resolver's reason. Only own and generic person mentions count.
+    `role_because` is the resolver's reason, and `group` whose people they are: "ours" (own and
+    generic), "reader" (a business reader's own clients or customers) or "others" (someone else's:
+    a client's customers, another firm's); consistency is judged per group. Only own and generic
+    person mentions count towards the author's word.
     """
 
     start: int
@@ -232,6 +235,7 @@ class Mention:
     source_start: int = -1
     source_end: int = -1
     role_because: str = ""
+    group: str = ""
 
     @property
     def counts(self) -> bool:
@@ -302,6 +306,11 @@ class DocumentReport:
     framing: Framing | None = None
     contract: object | None = None
     text: str = ""
+    discussion: str | None = None  # why the document discusses the words, when it does
+    # Person mentions of other people than the author's, per group ("reader", "others") and family.
+    groups: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    mixed_groups: tuple[str, ...] = ()  # the groups ("ours", "reader", "others") named with both words
+    reader: str = ""  # who the document addresses, as the role resolver read it
 
 
 @dataclass(frozen=True)

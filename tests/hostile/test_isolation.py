@@ -120,3 +120,21 @@ def test_contract_isolation(tmp_path, monkeypatch):
     docs = {d["path"].rsplit("/", 1)[-1]: d for d in json.loads(result.stdout)["documents"]}
     assert docs["a.txt"]["error"] is None and docs["a.txt"]["contract"]["defined_term"]
     assert "internal error while checking it (IndexError: clause out of range)" in docs["b.txt"]["error"]
+
+
+def test_a_crawled_page_the_parser_fails_on_costs_that_page_only(monkeypatch):
+    import clientlens.ingest.extract as extract
+
+    real = extract._parse
+
+    def parse(url, html):
+        if "Boom" in html:
+            raise RecursionError("too deep")
+        return real(url, html)
+
+    monkeypatch.setattr(extract, "_parse", parse)
+    pages = [("http://127.0.0.1:1/a", "<p>Our clients.</p>"), ("http://127.0.0.1:1/b", "<p>Boom</p>"),
+             ("http://127.0.0.1:1/c", "<p>More clients.</p>")]
+    out = extract.extract_pages(pages)
+    assert [type(d).__name__ for d in out] == ["Document", "InputFailure", "Document"]
+    assert out[1].reason.startswith("http://127.0.0.1:1/b: internal error while reading it (RecursionError")

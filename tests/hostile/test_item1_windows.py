@@ -95,3 +95,39 @@ def test_window_settings_are_validated(tmp_path, key, value, message):
     code, report, stderr = audit(str(tmp_path / "a.txt"))
     assert code == 2 and report is None
     assert message in stderr and ".clientlens.toml" in stderr and stderr.count("\n") == 1
+
+
+def _old_mention_passage(text, start, end):
+    from clientlens.rules.windows import sentence_bounds
+
+    lo, hi = sentence_bounds(text, start, end)
+    para_lo = text.rfind("\n\n", 0, start) + 1
+    para_hi = text.find("\n\n", end)
+    para_hi = len(text) if para_hi == -1 else para_hi
+    if lo > para_lo:
+        lo = max(para_lo, sentence_bounds(text, max(lo - 2, para_lo), max(lo - 1, para_lo))[0])
+    if hi < para_hi:
+        hi = min(para_hi, sentence_bounds(text, min(hi + 1, para_hi - 1), min(hi + 2, para_hi))[1])
+    return lo, hi
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_model_passages_search_paragraphs_nearby_only_with_the_same_answer(seed):
+    # The model's passage around each mention looked for its paragraph's ends across the
+    # whole text (quadratic in a long text full of mentions); the bounded search agrees.
+    import random
+    import re
+
+    from clientlens.model.passages import _overlap_test, mention_passage
+
+    rng = random.Random(seed)
+    parts = ["client", " ", "word", ". ", "\n\n", "\n", "A", "x" * 500, "y" * 1900]
+    for _ in range(150):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(1, 60)))
+        for m in re.finditer("client", text):
+            assert mention_passage(text, m.start(), m.end()) == _old_mention_passage(text, m.start(), m.end())
+        spans = [(rng.randint(0, 50), rng.randint(0, 60)) for _ in range(rng.randint(0, 6))]
+        overlaps = _overlap_test(spans)
+        for start in range(0, 60, 3):
+            for end in range(start, 62, 5):
+                assert overlaps(start, end) == any(lo < end and start < hi for lo, hi in spans)

@@ -23,6 +23,10 @@ SENSE_CODES = {"p": "person", "n": "non_person", "m": "meta"}
 ISSUE_RULES = {"synonym": "defined-term-synonym", "lowercase": "defined-term-lowercase",
                "before": "defined-term-before-definition", "redefined": "defined-term-redefined"}
 _SENSE_MARK = re.compile(r"\[\[([pnm]):([^\]]+)\]\]")
+# Role documents: [[own:clients]], [[third:customers]], [[generic:...]], [[disc:...]], [[term:...]] for
+# person mentions with their role; [[n:...]] software and [[m:...]] the word itself.
+ROLE_CODES = {"own": "own", "third": "third_party", "generic": "generic", "disc": "discussion", "term": "term"}
+_ROLE_MARK = re.compile(r"\[\[(own|third|generic|disc|term|n|m):([^\]]+)\]\]")
 _CONTRACT_MARK = re.compile(r"\[\[(def|redefined|synonym|lowercase|before):([^\]]+)\]\]")
 LABELS = ("client", "customer", "neutral")
 
@@ -165,6 +169,60 @@ def _parse_contract(chunk: str, name: str, report: BuildReport) -> dict | None:
             "definition": definition, "issues": issues, "group": meta["id"]}
 
 
+def build_roles(raw: Path, report: BuildReport) -> list[dict]:
+    """Return role documents (a page of text, every family mention with sense and role, the page's
+    reader and verdicts) from corpus/raw/roles/*.txt, documents separated by a line of '====='."""
+    families = family_set()
+    records = []
+    for path in sorted((raw / "roles").glob("*.txt")):
+        for chunk in path.read_text(encoding="utf-8").split("\n=====")[:-1]:
+            record = _parse_role_document(chunk.strip("\n"), path.name, report, families)
+            if record:
+                records.append(record)
+    return records
+
+
+def _parse_role_document(chunk: str, name: str, report: BuildReport, families) -> dict | None:
+    head, sep, body = chunk.partition("\n---\n")
+    head = "\n".join(line for line in head.splitlines() if not line.lstrip().startswith("#"))
+    meta = {k.strip(): v.strip() for k, v in (line.split(":", 1) for line in head.splitlines() if ":" in line)}
+    ident = meta.get("id", "?")
+    required = {"id", "reader", "discussion", "mixed", "sector", "genre"}
+    if not sep or not required <= set(meta):
+        report.problems.append(f"roles/{name}: document {ident}: missing header keys ({', '.join(sorted(required))}) or ---")
+        return None
+    text_parts, mentions, pos, length = [], [], 0, 0
+    for m in _ROLE_MARK.finditer(body):
+        text_parts.append(body[pos:m.start()])
+        length += m.start() - pos
+        code, surface = m.group(1), m.group(2)
+        sense = SENSE_CODES.get(code, "person")
+        mentions.append({"start": length, "end": length + len(surface), "surface": surface, "sense": sense,
+                         "role": ROLE_CODES.get(code)})
+        text_parts.append(surface)
+        length += len(surface)
+        pos = m.end()
+    text_parts.append(body[pos:])
+    text = "".join(text_parts)
+    labelled = [(m["start"], m["end"]) for m in mentions]
+    missing = [text[h.start():h.end()] for h in families.pattern.finditer(text)
+               if not any(s <= h.start() < e for s, e in labelled)]
+    if missing:
+        report.problems.append(f"roles/{name}: document {ident}: unwrapped family word(s): {', '.join(missing)}")
+        return None
+    for m in mentions:
+        hit = families.pattern.search(text, m["start"])
+        m["family"] = families.family_of(hit) if hit and hit.start() < m["end"] else None
+    if any(m["family"] is None for m in mentions):
+        report.problems.append(f"roles/{name}: document {ident}: wrapped text that is not a family word")
+        return None
+    yes = ("yes", "true")
+    return {"id": ident, "text": text, "mentions": mentions, "kind": meta.get("kind", "page"),
+            "reader": meta["reader"], "discussion": meta["discussion"].lower() in yes,
+            "mixed": meta["mixed"].lower() in yes, "sector": meta["sector"], "genre": meta["genre"],
+            "group": meta.get("group") or ident}
+
+
 def assign_splits(records: list[dict], seed: int, ratios: tuple[float, float, float] = RATIOS) -> None:
     """Set record["split"]: near-duplicates join one group first, then each group is hashed."""
     parent: dict[str, str] = {}
@@ -199,12 +257,16 @@ def _drop_exact_duplicates(records: list[dict], kind: str, report: BuildReport) 
 
 
 def build(root: Path, seed: int = 13) -> BuildReport:
-    """Build corpus/{framing,sense,contracts}/{train,dev,test}.jsonl from corpus/raw; return the report."""
+    """Build corpus/{framing,sense,contracts,roles}/{train,dev,test}.jsonl from corpus/raw; return the report."""
     report = BuildReport()
     raw = root / "raw"
-    for kind, builder in (("framing", build_framing), ("sense", build_sense), ("contracts", build_contracts)):
+    for kind, builder in (("framing", build_framing), ("sense", build_sense), ("contracts", build_contracts),
+                          ("roles", build_roles)):
+        if not (raw / kind).is_dir():
+            continue
         records = _drop_exact_duplicates(builder(raw, report), kind, report)
-        assign_splits(records, seed, CONTRACT_RATIOS if kind == "contracts" else RATIOS)
+        # Contracts and roles are judged by rules, not a trained model: keep more for evaluation.
+        assign_splits(records, seed, CONTRACT_RATIOS if kind in ("contracts", "roles") else RATIOS)
         out = root / kind
         out.mkdir(exist_ok=True)
         for split in SPLITS:

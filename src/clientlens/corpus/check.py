@@ -12,7 +12,7 @@ from pathlib import Path
 
 from clientlens.corpus.build import SPLITS, normalise_for_duplicates
 
-KINDS = ("framing", "sense", "contracts")
+KINDS = ("framing", "sense", "contracts", "roles")
 MIN_SHARE = 0.15
 
 

@@ -10,7 +10,7 @@ from clientlens.config import Settings
 from clientlens.judge import catalogue
 from clientlens.judge.fixes import rewrite
 from clientlens.rules.families import FamilySet
-from clientlens.types import Document, DocumentReport, Finding, Framing, InputFailure, Location, Mention
+from clientlens.types import Document, DocumentReport, Finding, Framing, InputFailure, Location, Mention, Sense
 
 
 @dataclass(frozen=True)
@@ -49,10 +49,28 @@ def allowed_spans(text: str, phrases: Iterable[str]) -> list[tuple[int, int]]:
     return spans
 
 
-def drop_allowed(mentions: Iterable[Mention], text: str, phrases: Iterable[str]) -> tuple[Mention, ...]:
-    """Return the mentions that do not fall inside an allowed phrase."""
-    spans = allowed_spans(text, phrases)
-    return tuple(m for m in mentions if not any(s <= m.start and m.end <= e for s, e in spans))
+def group_tally(mentions: Iterable[Mention], families: Sequence[str], group: str) -> Tally:
+    """Return the Tally of the person mentions of one group of someone else's people ("reader",
+    "others"). Such a group is mixed only when the page keeps talking about it: at least
+    OTHERS_MIN_MENTIONS mentions, both words among them."""
+    counts = {name: 0 for name in families}
+    first: dict[str, int] = {}
+    for m in mentions:
+        if m.sense is Sense.PERSON and m.role == "third_party" and m.group == group:
+            counts[m.family] = counts.get(m.family, 0) + 1
+            first.setdefault(m.family, m.start)
+    total = sum(counts.values())
+    if total == 0:
+        return Tally(counts, None, 100.0, False)
+    top = max(counts.values())
+    dominant = min((f for f, n in counts.items() if n == top), key=lambda f: first.get(f, 0))
+    used = sum(1 for n in counts.values() if n)
+    return Tally(counts, dominant, round(100.0 * top / total, 1), used > 1 and total >= OTHERS_MIN_MENTIONS)
+
+
+# Someone else's people are a group worth a finding only when a page keeps talking about them.
+OTHERS_MIN_MENTIONS = 3
+OTHER_GROUPS = {"reader": "the reader's own people", "others": "someone else's people"}
 
 
 def terminology_findings(path_tally: Tally, mentions: Sequence[Mention], target: str | None,
@@ -76,6 +94,47 @@ def terminology_findings(path_tally: Tally, mentions: Sequence[Mention], target:
     return findings
 
 
+def others_findings(group: str, others: Tally, mentions: Sequence[Mention], settings: Settings,
+                    families: FamilySet) -> list[Finding]:
+    """Return a mixed-terminology finding on each minority-word mention of one group of someone
+    else's people, when the page names that group with both words (a copy-editing matter, not the
+    brand's own word)."""
+    if not others.mixed or others.dominant is None:
+        return []
+    target = others.dominant
+    rule = catalogue.MIXED_TERMINOLOGY
+    severity = catalogue.severity_of(rule, dict(settings.severity))
+    here = ", ".join(f"{f} {n}" for f, n in others.counts.items() if n)
+    members = [m for m in mentions if m.sense is Sense.PERSON and m.role == "third_party" and m.group == group]
+    related = tuple(Location(m.source_start, m.source_end, m.line, m.column) for m in members if m.family == target)[:3]
+    findings = []
+    for m in members:
+        if m.family == target:
+            continue
+        message = (f"'{m.surface}' names {OTHER_GROUPS[group]}, whom this page mostly calls {target} "
+                   f"(not the site's own people: {here})")
+        findings.append(Finding(rule, severity, message, m.source_start, m.source_end, m.line, m.column,
+                                rewrite(m.surface, target, families),
+                                f"group: {OTHER_GROUPS[group]} ({m.role_because}); page counts for the group: {here}",
+                                related))
+    return findings
+
+
+def merge_findings(terminology: Sequence[Finding], framing: Sequence[Finding]) -> list[Finding]:
+    """Return one finding per mention: a framing-mismatch on a mention that already has a
+    terminology finding is folded into it (both reasons kept) when it advises the same word,
+    and dropped when it advises another; a framing-mismatch alone keeps its place."""
+    by_place = {(f.start, f.end): f for f in terminology}
+    out = list(terminology)
+    for f in framing:
+        other = by_place.get((f.start, f.end))
+        if other is None:
+            out.append(f)
+        elif other.suggestion == f.suggestion:
+            out[out.index(other)] = replace(other, because=f"{other.because}; also {f.rule}: {f.because}")
+    return out
+
+
 def _explain(m: Mention, target: str, doc: Tally, site: Tally | None, preferred: bool) -> tuple[str, str]:
     here = ", ".join(f"{f} {n}" for f, n in doc.counts.items() if n)
     if preferred:
@@ -90,18 +149,31 @@ def _explain(m: Mention, target: str, doc: Tally, site: Tally | None, preferred:
 
 def judge_document(doc: Document, mentions: Sequence[Mention], framings: Sequence[Framing],
                    settings: Settings, families: FamilySet, target: str | None,
-                   site: Tally | None, extra_findings: Iterable[Finding] = ()) -> DocumentReport:
-    """Return the DocumentReport of one audited document against the site's `target` family."""
-    counted = drop_allowed(mentions, doc.text, settings.allow)
-    kept = set(id(m) for m in counted)
-    mentions = tuple(m if id(m) in kept else replace(m, role="allowed") for m in mentions)
-    t = tally(mentions, list(families.families))
-    findings = terminology_findings(t, mentions, target, site, settings, families)
-    findings.extend(extra_findings)
+                   site: Tally | None, framing_findings: Iterable[Finding] = (),
+                   discussion: str | None = None) -> DocumentReport:
+    """Return the DocumentReport of one audited document (roles already resolved) against `target`.
+
+    A document that discusses the words (`discussion` says why) is never mixed and gets no
+    rewrite findings; its own mentions outside the discussion still count.
+    """
+    mentions = tuple(mentions)
+    names = list(families.families)
+    ours = tally(mentions, names)
+    others = {group: group_tally(mentions, names, group) for group in OTHER_GROUPS}
+    groups = {group: t.counts for group, t in others.items() if any(t.counts.values())}
+    mixed_groups: tuple[str, ...] = ()
+    findings: list[Finding] = []
+    if not discussion:
+        mixed_groups = tuple(g for g, t in (("ours", ours), *others.items()) if t.mixed)
+        findings = terminology_findings(ours, mentions, target, site, settings, families)
+        for group, t in others.items():
+            findings += others_findings(group, t, mentions, settings, families)
+        findings = merge_findings(findings, list(framing_findings))
     findings.sort(key=lambda f: (f.start, f.rule))
     return DocumentReport(path=doc.path, kind=doc.kind, mentions=mentions, framings=tuple(framings),
-                          findings=tuple(findings), counts=t.counts, dominant=t.dominant,
-                          consistency=t.consistency, mixed=t.mixed, text=doc.text)
+                          findings=tuple(findings), counts=ours.counts, dominant=ours.dominant,
+                          consistency=ours.consistency, mixed=bool(mixed_groups), text=doc.text,
+                          discussion=discussion, groups=groups, mixed_groups=mixed_groups)
 
 
 def judge_failure(failure: InputFailure, settings: Settings, families: Sequence[str]) -> DocumentReport:

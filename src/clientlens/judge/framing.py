@@ -30,8 +30,16 @@ def aggregate(framings: Iterable[Framing], weights: Iterable[float] | None = Non
 
 
 def mismatch_findings(mentions: Sequence[Mention], framings: Sequence[Framing], settings: Settings,
-                      families: FamilySet) -> list[Finding]:
-    """Return a finding on each counted mention whose word contradicts a confident framing of its passage."""
+                      families: FamilySet, target: str | None = None,
+                      document: Framing | None = None) -> list[Finding]:
+    """Return a finding on each counted mention whose word contradicts a confident framing of its passage.
+
+    Only the author's own people (own or generic roles) are judged, and only where the document
+    as a whole leans the same way as the passage (`document`, when given), so one odd paragraph
+    on a page about something else says nothing. The suggestion is the framing's word only when
+    that is the site's word (`target`, or no target); otherwise the finding names the tension
+    and suggests nothing, since the word the framing asks for is the one the site avoids.
+    """
     findings = []
     severity = catalogue.severity_of(catalogue.FRAMING_MISMATCH, dict(settings.severity))
     for m in mentions:
@@ -43,9 +51,14 @@ def mismatch_findings(mentions: Sequence[Mention], framings: Sequence[Framing], 
         p = framing.scores.get(framing.label, 0.0)
         if p < settings.mismatch_threshold:
             continue
+        if document is not None and document.label != framing.label:
+            continue
+        advise = target is None or framing.label == target
+        suggestion = rewrite(m.surface, framing.label, families) if advise else None
+        tail = "" if advise else f"; the site says '{target}', so the copy, not the word, may need a look"
         findings.append(Finding(
             catalogue.FRAMING_MISMATCH, severity,
-            f"'{m.surface}' in a passage framed as a {framing.label} relationship (p={p:.2f})",
-            m.source_start, m.source_end, m.line, m.column, rewrite(m.surface, framing.label, families),
+            f"'{m.surface}' in a passage framed as a {framing.label} relationship (p={p:.2f}){tail}",
+            m.source_start, m.source_end, m.line, m.column, suggestion,
             f"framing {framing.label} {p:.2f}; word family {m.family}"))
     return findings

@@ -16,7 +16,8 @@ from clientlens.report.html_svg import slug
 from clientlens.types import DocumentReport, Finding, Framing, Mention
 
 SENSE_TAGS = {"person": "", "non_person": "software", "meta": "word"}
-ROLE_TAGS = {"own": "", "third_party": "their", "discussion": "discussion", "allowed": "allowed"}
+ROLE_TAGS = {"own": "", "generic": "", "third_party": "their", "discussion": "discussion", "term": "term",
+             "allowed": "allowed", "suppressed": "suppressed"}
 _BLANKS = re.compile(r"[ \t\r\f\v]*\n\s*")
 _SPACES = re.compile(r"[ \t\r\f\v]{2,}")
 

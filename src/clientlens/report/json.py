@@ -21,7 +21,8 @@ def mention_dict(m: Mention) -> dict[str, Any]:
     """Return the JSON form of a mention: offsets into the source, DESIGN keys plus decided_by, cue, role."""
     return {"start": m.source_start, "end": m.source_end, "line": m.line, "column": m.column, "surface": m.surface,
             "family": m.family, "sense": m.sense.value, "confidence": m.confidence,
-            "decided_by": m.decided_by, "cue": m.cue, "role": m.role}
+            "decided_by": m.decided_by, "cue": m.cue, "role": m.role or None, "role_because": m.role_because or None,
+            "group": m.group or None}
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:
@@ -39,6 +40,8 @@ def document_dict(d: DocumentReport) -> dict[str, Any]:
     out = {"path": d.path, "kind": d.kind.value, "error": d.error, "counts": dict(d.counts),
            "dominant": d.dominant or "none", "consistency": d.consistency, "mixed": d.mixed,
            "framing": framing_dict(d.framing),
+           "discussion": d.discussion, "reader": d.reader or None,
+           "groups": {g: dict(c) for g, c in d.groups.items()}, "mixed_groups": list(d.mixed_groups),
            "mentions": [mention_dict(m) for m in d.mentions],
            "findings": [finding_dict(f) for f in d.findings]}
     if d.contract is not None:

@@ -26,6 +26,7 @@ PROBLEMS = frozenset({SYNONYM, LOWERCASE, BEFORE})
 # defined below)") or a signature label ("By Client:") is not a drafting slip.
 _TOC_AFTER = re.compile(r"['’]?s?\s*(?:(?:\.\s?){3,}|\s{2,}\d{1,3}(?:\s|$)|\t+\d{1,3}\s*$)")
 _FORWARD = re.compile(r"['’]?s?\s*\((?:as\s+)?(?:hereinafter\s+)?defined\b", re.IGNORECASE)
+_POSSESSORS = frozenset({"its", "their", "his", "her", "whose"})
 _SMALL_WORDS = frozenset({"of", "by", "and", "the", "to", "for", "in", "on", "a", "an", "or", "with", "from", "its"})
 
 
@@ -179,7 +180,8 @@ class _Sorter:
                     return OTHER_TERM, m.group(0)
         if surface[:1].isupper() and ctx.capitalised_neighbour:
             return OTHER_TERM, ctx.capitalised_neighbour
-        if (mention is not None and mention.role == "third_party") or ctx.possessive_before:
+        if (mention is not None and mention.role == "third_party") or ctx.possessive_before \
+                or ctx.prev_lower in _POSSESSORS:
             return THIRD_PARTY, ctx.prev or "possessive"
         return None
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
-import re
-from dataclasses import replace
 from typing import Iterable, Iterator, Sequence
 
 from spacy.language import Language
@@ -12,9 +9,7 @@ from spacy.language import Language
 from clientlens.rules.families import FamilySet
 from clientlens.rules.mentions import to_mentions
 from clientlens.rules.windows import MAX_WINDOW, REACH, mention_windows
-from clientlens.types import Document, Mention, Sense
-
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+from clientlens.types import Document, Mention
 
 
 def candidate_hits(text: str, families: FamilySet) -> list[tuple[int, int]]:
@@ -41,23 +36,7 @@ def detect_mentions(nlp: Language, documents: Sequence[Document], families: Fami
     for (index, lo), window, sdoc in zip(jobs, texts, nlp.pipe(texts, batch_size=batch_size)):
         doc = documents[index]
         results[index].extend(to_mentions(sdoc, lo, doc.offsets, doc.scope_at, text=window))
-    return [mark_discussion(doc.text, found) for doc, found in zip(documents, results)]
-
-
-def mark_discussion(text: str, mentions: list[Mention]) -> list[Mention]:
-    """Return `mentions` with person mentions set to role "discussion" where their paragraph
-    also mentions the same word as a word (meta): "the word customer ... a café has customers"
-    is talk about the word, not the author's own customers."""
-    if not any(m.sense is Sense.META for m in mentions):
-        return mentions
-    breaks = [m.end() for m in _PARAGRAPH_BREAK.finditer(text)]
-
-    def paragraph(offset: int) -> int:
-        return bisect.bisect_right(breaks, offset)
-
-    meta = {(paragraph(m.start), m.family) for m in mentions if m.sense is Sense.META}
-    return [replace(m, role="discussion") if m.counts and (paragraph(m.start), m.family) in meta else m
-            for m in mentions]
+    return results
 
 
 def iter_batches(items: Iterable, size: int) -> Iterator[list]:

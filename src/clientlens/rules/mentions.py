@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from clientlens.rules.families import COLLECTIVE, FamilySet, family_set, trim_closing_quote
-from clientlens.rules.sense import MentionContext, Neighbour, decide_role, decide_sense
+from clientlens.rules.sense import MentionContext, Neighbour, decide_sense
 from clientlens.types import Mention, OffsetMap, SenseVote
 
 SPAN_KEY = "clientlens"
@@ -27,11 +27,11 @@ if not Span.has_extension("clientlens"):
 
 @dataclass(frozen=True)
 class SpanDecision:
-    """What the rules decided for one span: its family, sense vote and role."""
+    """What the rules decided for one span: its family and sense vote (roles are decided later,
+    once the sense is final, by judge/roles.py)."""
 
     family: str
     vote: SenseVote
-    role: str
 
 
 class MentionFinder:
@@ -52,7 +52,7 @@ class MentionFinder:
         starts = [span.start for span in spans]
         for span in spans:
             ctx = build_context(span, spans, text, table, sents, starts)
-            span._.clientlens = SpanDecision(span.label_, decide_sense(ctx), decide_role(ctx))
+            span._.clientlens = SpanDecision(span.label_, decide_sense(ctx))
         doc.spans[self.span_key] = spans
         return doc
 
@@ -142,6 +142,7 @@ def build_context(span: Span, spans: list[Span], text: str | None = None,
         before=tuple(words_in(max(sent.start, span.start - WINDOW), span.start)),
         after=tuple(words_in(span.end, min(sent.end, span.end + WINDOW))),
         char_before=text[start - 1] if start > 0 else "",
+        char_before2=text[start - 2] if start > 1 else "",
         char_after=text[end] if end < len(text) else "",
         raw_before=doc[span.start - 1].text if span.start > sent.start else "",
         in_short_quote=_in_short_quote(text, start, end),
@@ -198,7 +199,7 @@ def to_mentions(doc: Doc, offset: int, offsets: OffsetMap, scope_at=None, span_k
             surface=text[start:end], family=decision.family, sense=decision.vote.sense,
             confidence=round(decision.vote.confidence, 3), decided_by=decision.vote.decided_by,
             cue=decision.vote.cue, scope=scope_at(offset + start) if scope_at else "body",
-            role=decision.role, source_start=loc.start, source_end=loc.end,
+            source_start=loc.start, source_end=loc.end,
         ))
     return out
 
