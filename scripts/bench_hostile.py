@@ -63,17 +63,19 @@ def _audit(*paths: object, fmt: str = "json") -> list[str]:
     return ["audit", *map(str, paths), "--no-model", "-f", fmt]
 
 
-def _case_text(name: str, text_fn: Callable[[], str]) -> Callable[[Path], Run]:
+def _case_text(name: str, text_fn: Callable[[], str], config: str = "") -> Callable[[Path], Run]:
     def setup(folder: Path) -> Run:
         hi.write(folder / "in" / name, text_fn())
         _good(folder / "in")
+        if config:
+            hi.write(folder / "in" / ".clientlens.toml", config)
         return Run(_audit(folder / "in"))
     return setup
 
 
-def _stdin_case(size: int) -> Callable[[Path], Run]:
+def _stdin_case(size: int, every: int = 1) -> Callable[[Path], Run]:
     def setup(folder: Path) -> Run:
-        path = hi.write(folder / "stdin.txt", hi.long_line(size))
+        path = hi.write(folder / "stdin.txt", hi.long_line(size, every))
         return Run(_audit("-"), stdin=str(path))
     return setup
 
@@ -226,11 +228,17 @@ CRAWL = ["--delay", "0", "--concurrency", "2"]
 
 CASES = [
     Case(1, "1 MB line, no sentence break", _case_text("line.txt", lambda: hi.long_line(MB))),
+    Case(1, "1 MB line, no sentence break, a mention every 25 clauses",
+         _case_text("line.txt", lambda: hi.long_line(MB, every=25))),
     Case(1, "1 MB hyphenated word", _case_text("word.txt", lambda: hi.hyphenated_word(MB))),
     Case(1, "25,000 short sentences, one paragraph", _case_text("sentences.txt", lambda: hi.short_sentences(25_000))),
+    Case(1, "25,000 short sentences, one paragraph, a mention in every 10th",
+         _case_text("sentences.txt", lambda: hi.short_sentences(25_000, every=10))),
     Case(1, "1.75 MB JSONL record", _jsonl_case(lambda: hi.jsonl_record(hi.long_line(1_750_000)))),
+    Case(1, "1.75 MB JSONL record, a mention every 25 clauses",
+         _jsonl_case(lambda: hi.jsonl_record(hi.long_line(1_750_000, every=25)))),
     Case(1, "30 MB on stdin", _stdin_case(30 * MB)),
-    Case(1, "15 MB on stdin", _stdin_case(15 * MB)),
+    Case(1, "15 MB on stdin, a mention every 200 clauses", _stdin_case(15 * MB, every=200)),
     Case(2, "JSONL id of 5,000 digits", _jsonl_case(hi.jsonl_long_id)),
     Case(2, "JSONL line nested 100,000 deep", _jsonl_case(hi.jsonl_deep)),
     *[Case(2, f"JSONL lone surrogate, -f {f}", _surrogate_format(f))
@@ -252,8 +260,10 @@ CASES = [
     Case(6, "Markdown, 20,000 unclosed <!--", _case_text("comments.md", lambda: hi.unclosed_comments(20_000))),
     Case(6, "HTML, 20,000 unclosed <!--", _case_text("comments.html", lambda: hi.unclosed_comments(20_000))),
     Case(6, "HTML, 14,000 unclosed <a", _case_text("anchors.html", lambda: hi.unclosed_anchors(14_000))),
-    Case(6, "HTML, 100,000 mentions", _case_text("mentions.html", lambda: hi.many_mentions_html(100_000))),
-    Case(6, "text, the same 100,000 mentions", _case_text("mentions.txt", lambda: hi.many_mentions_text(100_000))),
+    Case(6, "HTML, 100,000 mentions (max-mentions raised)",
+         _case_text("mentions.html", lambda: hi.many_mentions_html(100_000), "max-mentions = 200000\n")),
+    Case(6, "text, the same 100,000 mentions (max-mentions raised)",
+         _case_text("mentions.txt", lambda: hi.many_mentions_text(100_000), "max-mentions = 200000\n")),
     Case(7, "server drips a byte a second (--timeout 3)", lambda folder: Run(["crawl-drip"])),
     Case(7, "link to http://www.127.0.0.1:PORT/", lambda folder: Run(["crawl-www"])),
     Case(7, "gzipped sitemap of 1M URLs, --max-pages 20", lambda folder: Run(["crawl-sitemap"])),
@@ -309,22 +319,24 @@ def run_case(case: Case, timeout: float, python: str, src: Path) -> dict:
 def child(argv: list[str], timeout: float, stdin: str | None, env: dict[str, str], cwd: Path) -> dict:
     """Return rc, wall seconds, peak RSS (MB) and the first stderr line of one child run.
 
-    The child runs under /usr/bin/time, whose own child starts from a small process: the
-    peak RSS of a child forked straight from this one would count this one's memory too.
-    A child past `timeout` is killed (its peak is then the last one read from /proc).
+    The child runs under /usr/bin/time where there is one, whose own child starts from a
+    small process: ru_maxrss of a child forked straight from this one counts this one's
+    memory too. Without it, and for a child killed past `timeout`, the peak is the highest
+    VmHWM read from /proc every 0.2 s.
     """
     start = time.monotonic()
     stdin_handle = open(stdin, "rb") if stdin else subprocess.DEVNULL
     err = tempfile.TemporaryFile()
     rss = cwd / "maxrss.kb"
-    proc = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", str(rss), *argv], stdin=stdin_handle,
-                            stdout=subprocess.DEVNULL, stderr=err, env={**os.environ, **env}, cwd=cwd,
-                            start_new_session=True)
+    wrapped = os.path.exists("/usr/bin/time")
+    proc = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", str(rss), *argv] if wrapped else argv,
+                            stdin=stdin_handle, stdout=subprocess.DEVNULL, stderr=err, env={**os.environ, **env},
+                            cwd=cwd, start_new_session=True)
     peak = [0]
 
     def watch() -> None:
         while proc.poll() is None:
-            peak[0] = max(peak[0], _group_rss_kb(proc.pid))
+            peak[0] = max(peak[0], _peak_rss_kb(proc.pid, wrapped))
             time.sleep(0.2)
 
     watcher = threading.Thread(target=watch, daemon=True)
@@ -351,14 +363,14 @@ def child(argv: list[str], timeout: float, stdin: str | None, env: dict[str, str
             "maxrss_mb": round(peak_kb / 1024, 1), "stderr": lines[0][:200] if lines else ""}
 
 
-def _group_rss_kb(pid: int) -> int:
-    """Return the largest resident set (KB) among the children of `pid` (the audit under /usr/bin/time)."""
+def _peak_rss_kb(pid: int, wrapped: bool) -> int:
+    """Return the peak resident set (KB) of the audit: `pid` itself, or its child under /usr/bin/time."""
     best = 0
     try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        pids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split() if wrapped else [str(pid)]
     except OSError:
         return 0
-    for child_pid in children:
+    for child_pid in pids:
         try:
             for line in Path(f"/proc/{child_pid}/status").read_text().splitlines():
                 if line.startswith("VmHWM:"):
@@ -373,7 +385,9 @@ def _good_documents(out: Path) -> int | None:
         report = json.loads(out.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return sum(1 for d in report.get("documents", []) if not d.get("error"))
+    if not isinstance(report, dict) or report.get("schema") != "clientlens.report/1":
+        return None  # another format (SARIF...): not counted
+    return sum(1 for d in report["documents"] if not d.get("error"))
 
 
 def render(rows: list[dict]) -> str:

@@ -314,7 +314,9 @@ def main() -> None:
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - the last line of defence for users
         if debugging():
-            raise
+            import traceback
+
+            traceback.print_exc()
         detail = " ".join(str(exc).split())[:300]
         typer.echo(f"clientlens: internal error: {type(exc).__name__}: {detail} (run with --debug for the traceback)",
                    err=True)

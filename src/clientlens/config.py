@@ -27,6 +27,7 @@ _LIMITS = {
     "read_timeout": (0.001, 86_400, "seconds"),
     "max_sentence": (100, 500_000, "a number of characters"),
     "max_window": (200, 1_000_000, "a number of characters"),
+    "max_mentions": (1, 10**7, "a number of mentions"),
 }
 FAIL_ON = ("error", "warning", "info", "never")
 SCOPES = ("site", "document")
@@ -59,6 +60,8 @@ class Settings:
         with no sentence break is cut there. Default 4,000.
     max_window: most characters the rules give spaCy at once (touching sentences stop merging
         there). Default 100,000; at most 1,000,000, spaCy's own limit.
+    max_mentions: a document with more family-word mentions is reported unreadable instead
+        of audited (each mention costs work in every step). Default 10,000.
     use_model: run the framing model when one is installed. Default True.
     model_dir: a framing model directory; default the bundled model.
     mismatch_threshold: framing probability above which `framing-mismatch` fires. Default 0.8.
@@ -83,6 +86,7 @@ class Settings:
     read_timeout: float = 30.0
     max_sentence: int = 4_000
     max_window: int = 100_000
+    max_mentions: int = 10_000
     use_model: bool = True
     model_dir: str | None = None
     mismatch_threshold: float = 0.8
@@ -164,7 +168,7 @@ _KEYS = {
     "severity": dict, "fail-on": str, "max-bytes": int, "use-model": bool, "model-dir": str,
     "mismatch-threshold": float, "per-file-ignores": dict, "scope": str, "terms": list,
     "default-terms": bool, "max-unpacked-bytes": int, "max-pdf-pages": int, "max-pdf-seconds": float,
-    "read-timeout": float, "max-sentence": int, "max-window": int,
+    "read-timeout": float, "max-sentence": int, "max-window": int, "max-mentions": int,
 }
 _FAMILY_NAME = re.compile(r"[a-z][a-z-]*")
 _WORD_FORM = re.compile(r"[A-Za-z][A-Za-z-]*")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import re
@@ -110,7 +111,7 @@ class Auditor:
         the results come back in order and the site is judged here, over all of them. A
         document whose analysis or judging fails becomes a document with an error too.
         """
-        items = list(items)
+        items = [self._within_limits(item) for item in items]
         documents = [d for d in items if isinstance(d, Document)]
         mentions: list[list[Mention]] = []
         framings: list[list[Framing]] = []
@@ -128,6 +129,20 @@ class Auditor:
             if progress:
                 progress(done, len(documents))
         return self._judge_isolated(items, documents, mentions, framings, failed)
+
+    def _within_limits(self, item: Document | InputFailure) -> Document | InputFailure:
+        """Return `item`, or an InputFailure for a document with more than `max-mentions` family words.
+
+        Each mention costs work in every later step (sense model, roles, judging), so a
+        document full of family words is refused before any of it, as a file over max-bytes is.
+        """
+        if isinstance(item, InputFailure):
+            return item
+        cap = self.settings.max_mentions
+        if sum(1 for _ in itertools.islice(self.families.finditer(item.text), cap + 1)) <= cap:
+            return item
+        return InputFailure(item.path, f"{item.path}: more than {cap:,} mentions of the family words (max-mentions); "
+                                       "split it into smaller documents", item.kind)
 
     def _judge_isolated(self, items: list[Document | InputFailure], documents: list[Document],
                         mentions: list[list[Mention]], framings: list[list[Framing]],

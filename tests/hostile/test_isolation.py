@@ -6,32 +6,42 @@ Each failure below is injected into one document (its text holds the word "Boom"
 others must still be reported.
 """
 
+import json
+
 import pytest
 
 import clientlens.engine as engine
-import clientlens.ingest.html as html_ingest
+import clientlens.ingest as ingest
+import clientlens.ingest.extract as extract
+import clientlens.judge.contract as contract
+from clientlens.cli import app
 from clientlens.config import Settings
 from clientlens.engine import Auditor
 from clientlens.types import Document, Kind, OffsetMap
 from tests.hostile.helpers import audit, good_and_errors, hi, runner
-from clientlens.cli import app
 
 
 def _doc(path: str, text: str) -> Document:
     return Document(path=path, kind=Kind.TEXT, text=text, offsets=OffsetMap.for_source(text))
 
 
+def _breaking(real, error: Exception, text_of):
+    """Return `real` made to raise `error` when `text_of(*its arguments)` holds "Boom"."""
+
+    def broken(*args, **kwargs):
+        if "Boom" in text_of(*args):
+            raise error
+        return real(*args, **kwargs)
+
+    return broken
+
+
 @pytest.fixture
 def fragile_rules(monkeypatch):
     """Make the rules fail on any batch that holds a document with "Boom" in it."""
-    real = engine.detect_mentions
-
-    def detect(nlp, documents, *args, **kwargs):
-        if any("Boom" in d.text for d in documents):
-            raise RuntimeError("the tokenizer gave up\non two lines")
-        return real(nlp, documents, *args, **kwargs)
-
-    monkeypatch.setattr(engine, "detect_mentions", detect)
+    monkeypatch.setattr(engine, "detect_mentions", _breaking(
+        engine.detect_mentions, RuntimeError("the tokenizer gave up\non two lines"),
+        lambda nlp, documents, *rest: " ".join(d.text for d in documents)))
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
@@ -48,14 +58,8 @@ def test_one_document_failing_in_the_rules_costs_only_that_document(fragile_rule
 
 
 def test_one_document_failing_in_the_judge_costs_only_that_document(monkeypatch):
-    real = engine.judge_document
-
-    def judge(doc, *args, **kwargs):
-        if "Boom" in doc.text:
-            raise ValueError("cannot judge this")
-        return real(doc, *args, **kwargs)
-
-    monkeypatch.setattr(engine, "judge_document", judge)
+    monkeypatch.setattr(engine, "judge_document", _breaking(engine.judge_document, ValueError("cannot judge this"),
+                                                            lambda doc, *rest: doc.text))
     docs = [_doc("a.txt", hi.GOOD), _doc("bad.txt", "Boom. Our customers."), _doc("b.txt", hi.GOOD)]
     report = Auditor(Settings(use_model=False)).audit_all(docs)
     assert [(d.path, bool(d.error)) for d in report.documents] == [("a.txt", False), ("bad.txt", True), ("b.txt", False)]
@@ -64,22 +68,14 @@ def test_one_document_failing_in_the_judge_costs_only_that_document(monkeypatch)
 
 
 def test_a_site_wide_judging_error_is_not_blamed_on_a_document(monkeypatch):
-    monkeypatch.setattr(engine, "judge_site", lambda *a, **k: (_ for _ in ()).throw(KeyError("site")))
+    monkeypatch.setattr(engine, "judge_site", _breaking(engine.judge_site, KeyError("site"), lambda *a: "Boom"))
     with pytest.raises(KeyError):
         Auditor(Settings(use_model=False)).audit_all([_doc("a.txt", hi.GOOD)])
 
 
 def test_an_ingest_error_costs_only_its_file(tmp_path, monkeypatch):
-    real = html_ingest.load_html
-
-    def load(source, path, *args, **kwargs):
-        if "Boom" in source:
-            raise AssertionError("parser lost its place")
-        return real(source, path, *args, **kwargs)
-
-    import clientlens.ingest as ingest
-
-    monkeypatch.setitem(ingest.TEXT_LOADERS, ".html", load)
+    monkeypatch.setitem(ingest.TEXT_LOADERS, ".html", _breaking(
+        ingest.TEXT_LOADERS[".html"], AssertionError("parser lost its place"), lambda source, *rest: source))
     (tmp_path / "bad.html").write_text("<p>Boom</p>")
     (tmp_path / "good.html").write_text("<p>Our clients.</p>")
     code, report, stderr = audit(str(tmp_path))
@@ -102,39 +98,36 @@ def test_debug_prints_the_traceback_of_a_document_error(tmp_path, fragile_rules)
 
 
 def test_contract_isolation(tmp_path, monkeypatch):
-    import clientlens.judge.contract as contract
-
-    real = contract.contract_report
-
-    def report_of(doc, *args, **kwargs):
-        if "Boom" in doc.text:
-            raise IndexError("clause out of range")
-        return real(doc, *args, **kwargs)
-
-    monkeypatch.setattr(contract, "contract_report", report_of)
+    monkeypatch.setattr(contract, "contract_report", _breaking(contract.contract_report, IndexError("clause out of range"),
+                                                               lambda doc, *rest: doc.text))
     (tmp_path / "a.txt").write_text('This Agreement is with Pike Ltd (the "Client"). The Client pays.')
     (tmp_path / "b.txt").write_text('Boom. This Agreement is with Pike Ltd (the "Client").')
     result = runner.invoke(app, ["contract", str(tmp_path), "--no-model", "-f", "json"])
-    import json
-
     docs = {d["path"].rsplit("/", 1)[-1]: d for d in json.loads(result.stdout)["documents"]}
     assert docs["a.txt"]["error"] is None and docs["a.txt"]["contract"]["defined_term"]
     assert "internal error while checking it (IndexError: clause out of range)" in docs["b.txt"]["error"]
 
 
 def test_a_crawled_page_the_parser_fails_on_costs_that_page_only(monkeypatch):
-    import clientlens.ingest.extract as extract
-
-    real = extract._parse
-
-    def parse(url, html):
-        if "Boom" in html:
-            raise RecursionError("too deep")
-        return real(url, html)
-
-    monkeypatch.setattr(extract, "_parse", parse)
+    monkeypatch.setattr(extract, "_parse", _breaking(extract._parse, RecursionError("too deep"), lambda url, html: html))
     pages = [("http://127.0.0.1:1/a", "<p>Our clients.</p>"), ("http://127.0.0.1:1/b", "<p>Boom</p>"),
              ("http://127.0.0.1:1/c", "<p>More clients.</p>")]
     out = extract.extract_pages(pages)
     assert [type(d).__name__ for d in out] == ["Document", "InputFailure", "Document"]
     assert out[1].reason.startswith("http://127.0.0.1:1/b: internal error while reading it (RecursionError")
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_an_error_outside_any_document_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys, debug):
+    from clientlens import cli
+
+    monkeypatch.setattr(engine, "judge_site", _breaking(engine.judge_site, KeyError("site\ntotals"), lambda *a: "Boom"))
+    (tmp_path / "a.txt").write_text(hi.GOOD)
+    monkeypatch.setattr("sys.argv", ["clientlens", "audit", str(tmp_path), "--no-model", *(["--debug"] if debug else [])])
+    with pytest.raises(SystemExit) as exit_:
+        cli.main()
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2
+    assert err.splitlines()[-1] == ("clientlens: internal error: KeyError: 'site\\ntotals' (run with --debug for the "
+                                    "traceback)")
+    assert ("Traceback (most recent call last)" in err) is debug

@@ -131,3 +131,14 @@ def test_model_passages_search_paragraphs_nearby_only_with_the_same_answer(seed)
         for start in range(0, 60, 3):
             for end in range(start, 62, 5):
                 assert overlaps(start, end) == any(lo < end and start < hi for lo, hi in spans)
+
+
+def test_a_document_with_too_many_mentions_is_refused_before_any_work(tmp_path):
+    (tmp_path / ".clientlens.toml").write_text("max-mentions = 500\n")
+    (tmp_path / "dense.txt").write_text(hi.long_line(30_000))  # a mention every 7 words
+    (tmp_path / "good.txt").write_text(hi.GOOD)
+    code, report, stderr = audit(str(tmp_path))
+    good, errors = good_and_errors(report)
+    assert code == 1 and good == ["good.txt"]
+    assert errors == {"dense.txt": f"{tmp_path / 'dense.txt'}: more than 500 mentions of the family words "
+                                   "(max-mentions); split it into smaller documents"}
