@@ -151,7 +151,7 @@ def sitemap_gz(base: str, urls: int) -> bytes:
         handle.write(b'<?xml version="1.0" encoding="UTF-8"?>\n'
                      b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n')
         for i in range(urls):
-            handle.write(b"<url><loc>%s/listing/%d</loc></url>\n" % (base.encode(), i))
+            handle.write(b"<url><loc>%s/l/%d</loc></url>" % (base.encode(), i))
         handle.write(b"</urlset>\n")
     return body.getvalue()
 

@@ -139,15 +139,15 @@ def test_a_huge_gzipped_sitemap_is_read_only_as_far_as_the_crawl_needs():
     with serve(answer) as base:
         sitemap.append(hi.sitemap_gz(base, 100_000))
         result = crawl(base + "/", CrawlOptions(delay=0, timeout=5.0, max_pages=3, concurrency=1))
-    pages = [u for u in result.requested if "/listing/" in u]
-    assert len(result.pages) == 3 and pages == [f"{base}/listing/{i}" for i in range(2)]
+    pages = [u for u in result.requested if "/l/" in u]
+    assert len(result.pages) == 3 and pages == [f"{base}/l/{i}" for i in range(2)]
     assert result.unvisited == 30 - 2  # 10 x --max-pages listed, of which two were fetched
 
 
 def test_parse_sitemap_stops_at_max_urls():
     body = hi.sitemap_gz("http://127.0.0.1:1", 100_000)
     pages, children = parse_sitemap(body, max_urls=25)
-    assert pages == [f"http://127.0.0.1:1/listing/{i}" for i in range(25)] and children == []
+    assert pages == [f"http://127.0.0.1:1/l/{i}" for i in range(25)] and children == []
 
 
 def test_parse_sitemap_keeps_what_came_before_an_error():
