@@ -64,7 +64,8 @@ class Settings:
         of audited (each mention costs work in every step). Default 10,000.
     use_model: run the framing model when one is installed. Default True.
     model_dir: a framing model directory; default the bundled model.
-    mismatch_threshold: framing probability above which `framing-mismatch` fires. Default 0.8.
+    mismatch_threshold: calibrated framing probability a `framing-mismatch` finding needs.
+        Default None: the threshold saved with the model (chosen on the corpus dev split).
     scope: "site" (the documents of one audit are one site, judged against its dominant family)
         or "document" (each judged on its own). Contracts are always judged on their own.
     terms: extra fixed names (phrases) whose family words never count and are never rewritten.
@@ -89,7 +90,7 @@ class Settings:
     max_mentions: int = 10_000
     use_model: bool = True
     model_dir: str | None = None
-    mismatch_threshold: float = 0.8
+    mismatch_threshold: float | None = None
     scope: str = "site"
     terms: tuple[str, ...] = ()
     default_terms: bool = True
@@ -115,7 +116,7 @@ class Settings:
         if self.max_window < 2 * self.max_sentence:
             raise ConfigError(f"max-window = {self.max_window}{where}: expected at least twice max-sentence "
                               f"({self.max_sentence}), so that a sentence window always fits")
-        if not 0.0 < self.mismatch_threshold <= 1.0:
+        if self.mismatch_threshold is not None and not 0.0 < self.mismatch_threshold <= 1.0:
             raise ConfigError(f"mismatch-threshold = {self.mismatch_threshold}{where}: expected 0 < x <= 1")
         self._check_families(where)
 

@@ -13,14 +13,15 @@ from clientlens import __version__
 from clientlens.config import Settings
 from clientlens.errors import internal_error
 from clientlens.ingest import load_documents
-from clientlens.judge.document import judge_document, judge_failure
+from clientlens.judge.document import Tally, judge_document, judge_failure
+from clientlens.judge.finalise import finalise_document, finalise_site
 from clientlens.judge.site import judge_site, site_tally, target_family
-from clientlens.judge.framing import aggregate, mismatch_findings
+from clientlens.judge.framing import document_framing, mismatch_findings, site_framing
 from clientlens.judge.roles import resolve_roles
 from clientlens.judge.suppress import check_rule_names, drop_suppressed
 from clientlens.rules.detect import detect_mentions, iter_batches
 from clientlens.rules.families import family_set
-from clientlens.types import Document, DocumentReport, Framing, InputFailure, Kind, Mention, SiteReport
+from clientlens.types import Document, DocumentReport, Framing, FramingPolicy, InputFailure, Kind, Mention, SiteReport
 
 Progress = Callable[[int, int], None]
 # Each document's mentions and framings, and {index in the batch: reason} for those that failed.
@@ -147,37 +148,45 @@ class Auditor:
     def _judge_isolated(self, items: list[Document | InputFailure], documents: list[Document],
                         mentions: list[list[Mention]], framings: list[list[Framing]],
                         failed: dict[int, str]) -> SiteReport:
-        """Return `judge` of the documents whose analysis succeeded; the failed ones, and any whose
-        judging alone fails, become InputFailures in their places."""
+        """Return the finalised `judge` of the documents whose analysis succeeded; the failed
+        ones, and any whose judging alone fails, become InputFailures in their places."""
         kept = _drop_failed(items, documents, mentions, framings, failed)
         try:
-            return self.judge(*kept)
+            return finalise_site(self.judge(*kept), kept[0])
         except Exception as exc:  # noqa: BLE001 - look for the document that cannot be judged
             unjudgeable = self._unjudgeable(*kept[1:])
             if not unjudgeable:
                 raise
             log.debug("judging the site failed (%s); judged the documents one by one", exc)
-        return self.judge(*_drop_failed(*kept, unjudgeable))
+        kept = _drop_failed(*kept, unjudgeable)
+        return finalise_site(self.judge(*kept), kept[0])
 
     def _unjudgeable(self, documents: list[Document], mentions: list[list[Mention]],
                      framings: list[list[Framing]]) -> dict[int, str]:
         failed = {}
         for i, doc in enumerate(documents):
             try:
-                self.judge([doc], [doc], [mentions[i]], [framings[i]])
+                finalise_site(self.judge([doc], [doc], [mentions[i]], [framings[i]]), [doc])
             except Exception as exc:  # noqa: BLE001 - this document is the culprit
                 failed[i] = internal_error(doc.path, exc, "judging")
         return failed
 
     def judge(self, items: Sequence[Document | InputFailure], documents: Sequence[Document],
-              mentions: Sequence[Sequence[Mention]], framings: Sequence[Sequence[Framing]]) -> SiteReport:
+              mentions: Sequence[Sequence[Mention]], framings: Sequence[Sequence[Framing]],
+              site: Tally | None = None) -> SiteReport:
         """Return the SiteReport: roles resolved per document, then each document judged against
-        the site's target family (or its own, with `scope = "document"`)."""
+        the site's target family (or its own, with `scope = "document"`).
+
+        `site` is the Tally of the whole site when `documents` are only some of its pages
+        (the Ray engine judges pages in batches); by default it is counted from `mentions`.
+        """
         names = list(self.families.families)
         resolved = [resolve_roles(d, ms, self.settings) for d, ms in zip(documents, mentions)]
         mentions = [ms for ms, _ in resolved]
-        site = site_tally(mentions, names)
+        if site is None:
+            site = site_tally(mentions, names)
         by_id = {id(d): i for i, d in enumerate(documents)}
+        policy = self.framing_policy()
         reports: list[DocumentReport] = []
         for item in items:
             if isinstance(item, InputFailure):
@@ -186,16 +195,14 @@ class Auditor:
             i = by_id[id(item)]
             against = site if self.settings.scope == "site" else site_tally([mentions[i]], names)
             target = target_family(self.settings.preferred, against)
-            framing = aggregate(framings[i])
+            framing = document_framing(framings[i], policy)
             extra = [] if item.kind is Kind.CONTRACT else mismatch_findings(
-                mentions[i], framings[i], self.settings, self.families, target, framing)
+                mentions[i], framings[i], self.settings, self.families, target, framing, policy)
             report = judge_document(item, mentions[i], framings[i], self.settings, self.families,
                                     target, against, extra, resolved[i][1].discussion)
             reports.append(replace(drop_suppressed(report, item, self.settings), framing=framing,
                                    reader=resolved[i][1].reader.because))
-        framed = [r for r in reports if r.framing is not None]
-        site_framing = aggregate([r.framing for r in framed], [max(len(r.text), 1) for r in framed])
-        return judge_site(reports, site, __version__, self.model_info(), site_framing)
+        return judge_site(reports, site, __version__, self.model_info(), _site_framing(reports))
 
     def model_info(self):
         """Return the framing model's ModelInfo (None when no model is used), without loading it
@@ -203,6 +210,13 @@ class Auditor:
         if not self._framer_loaded and self._worker_info is not None:
             return self._worker_info[0]
         return self.framer.info if self.framer else None
+
+    def framing_policy(self) -> FramingPolicy:
+        """Return how the model's framings are judged (saved with the model), without loading it
+        here when worker processes already did."""
+        if not self._framer_loaded and self._worker_info is not None:
+            return self._worker_info[1]
+        return self.framer.model.config.policy if self.framer else FramingPolicy()
 
     def _in_workers(self, batches: list[list[Document]]) -> Iterator[Analysed]:
         from concurrent.futures import ProcessPoolExecutor
@@ -217,8 +231,8 @@ class Auditor:
         try:
             with ProcessPoolExecutor(min(self.jobs, len(batches)), initializer=_start_worker,
                                      initargs=(self.settings, threads)) as pool:
-                for found, framed, failed, info in pool.map(_analyse_in_worker, batches):
-                    self._worker_info = (info,)
+                for found, framed, failed, info, policy in pool.map(_analyse_in_worker, batches):
+                    self._worker_info = (info, policy)
                     done += 1
                     yield found, framed, failed
         except BrokenProcessPool as exc:
@@ -255,20 +269,23 @@ class Auditor:
                     # Ignore comments and per-file ignores cover the defined-term findings too.
                     report = drop_suppressed(contract_report(item, report, self.settings, self.families), item,
                                              self.settings)
+                    report = finalise_document(report, item)
                 except Exception as exc:  # noqa: BLE001 - one contract's failure must not lose the others
                     failure = InputFailure(item.path, internal_error(item.path, exc, "checking"), item.kind)
                     report = self.audit_all([failure]).documents[0]
             reports.append(report)
             if progress:
                 progress(done, 0)
-        framed = [r for r in reports if r.framing is not None]
-        site_framing = aggregate([r.framing for r in framed], [max(len(r.text), 1) for r in framed])
         return judge_site(reports, counts_tally(reports, list(self.families.families)), __version__,
-                          self.model_info(), site_framing)
+                          self.model_info(), _site_framing(reports))
 
     def contract_paths(self, paths: Iterable[str], progress: Progress | None = None) -> SiteReport:
         """Return the contract SiteReport of PDF, DOCX, text and Markdown files and folders."""
         return self.contract_all(load_documents(paths, self.settings), progress)
+
+
+def _site_framing(reports: Sequence[DocumentReport]):
+    return site_framing([(r.framing, len(r.text)) for r in reports if r.framing is not None])
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -308,7 +325,8 @@ def _start_worker(settings: Settings, threads: int) -> None:
     _WORKER = _PARENT if _PARENT is not None and _PARENT.settings == settings else Auditor(settings)
 
 
-def _analyse_in_worker(batch: list[Document]) -> tuple[list[list[Mention]], list[list[Framing]], dict[int, str], object]:
+def _analyse_in_worker(batch: list[Document]) -> tuple[list[list[Mention]], list[list[Framing]], dict[int, str],
+                                                      object, object]:
     assert _WORKER is not None
     found, framed, failed = _WORKER.analyse_isolated(batch)
-    return found, framed, failed, _WORKER.model_info()
+    return found, framed, failed, _WORKER.model_info(), _WORKER.framing_policy()

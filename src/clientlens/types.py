@@ -254,18 +254,86 @@ class Passage:
 
 @dataclass(frozen=True)
 class Framing:
-    """The framing of a passage (or, aggregated, of a document or site)."""
+    """The framing of a passage (or, aggregated, of a document or site).
+
+    `evidence` is set on a document's aggregate: the passage framings (at most three) that
+    weighed most for its label, strongest first; empty on passages and sites.
+    """
 
     label: str
     scores: Mapping[str, float]
     passage: Passage | None = None
     cues: tuple[str, ...] = ()
     model: str = ""
+    evidence: tuple["Framing", ...] = ()
+
+
+@dataclass(frozen=True)
+class FramingPolicy:
+    """How the judge turns passage framings into a document's framing and mismatch findings.
+
+    Saved with the model (chosen on the corpus dev split when it was trained):
+    `neutral_weight` scales the neutral mass of a document before its label is taken, so
+    neutral wins only where framing evidence is thin; `mismatch_threshold` is the calibrated
+    passage probability a framing-mismatch finding needs.
+    """
+
+    neutral_weight: float = 1.0
+    mismatch_threshold: float = 0.8
+
+
+FIX_SAFE = "safe"
+FIX_NEEDS_REVIEW = "needs-review"
+APPLICABILITIES = (FIX_SAFE, FIX_NEEDS_REVIEW)
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """The readable sentence around a finding, trimmed around the mention, which is `text[start:end]`.
+
+    Taken from `Document.text` (markup-free, whitespace runs collapsed), so its offsets are
+    its own, not source offsets; "…" marks where it was trimmed.
+    """
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One replacement in the source: [start, end) (source offsets) becomes `replacement`.
+
+    `line`/`column` (1-based) are where `start` lies in the source.
+    """
+
+    start: int
+    end: int
+    replacement: str
+    line: int = 1
+    column: int = 1
+
+
+@dataclass(frozen=True)
+class Fix:
+    """The edits that apply a finding's suggestion, and whether they can be applied unreviewed.
+
+    `applicability` is "safe" (`--fix` applies it: a rewrite of the author's own word that
+    keeps case, number and possessive) or "needs-review" (`--unsafe-fixes` applies it too:
+    a framing suggestion, someone else's people, a contract's defined term).
+    """
+
+    edits: tuple[Edit, ...]
+    applicability: str
+    message: str
 
 
 @dataclass(frozen=True)
 class Finding:
-    """A problem worth telling the user about, with where, why and what to write instead."""
+    """A problem worth telling the user about, with where, why and what to write instead.
+
+    `excerpt` and `fix` are filled in once, after judging (judge/finalise.py); writers only read them.
+    """
 
     rule: str
     severity: Severity
@@ -278,6 +346,8 @@ class Finding:
     because: str = ""
     related: tuple[Location, ...] = ()
     page: int | None = None  # 1-based page of a paged source (PDF); None elsewhere
+    excerpt: Excerpt | None = None
+    fix: Fix | None = None
 
 
 @dataclass(frozen=True)

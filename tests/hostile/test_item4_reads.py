@@ -135,3 +135,13 @@ def test_symlinked_files_and_folders_inside_a_folder_are_skipped(tmp_path):
     # Named on the command line, a link is followed: the user chose it.
     code, report, stderr = audit(str(site / "link.txt"))
     assert good_and_errors(report) == (["link.txt"], {})
+
+
+@needs_fifo
+def test_an_archive_named_as_a_fifo_is_refused_unread(tmp_path):
+    fifo = tmp_path / "crawl.warc.gz"
+    os.mkfifo(fifo)
+    code, report, stderr = audit(str(fifo))
+    assert code == 2
+    assert report["documents"][0]["error"] == (f"{fifo}: a FIFO (named pipe), not a file; archives and tables are "
+                                               "read from files only")

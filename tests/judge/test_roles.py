@@ -113,6 +113,15 @@ def test_reader_is_a_business():
     assert read_reader(text).business
 
 
+def test_reader_is_a_peer():
+    text = "Put the risk on your backlog before your demo, and tell your project board the same day."
+    assert read_reader(text).kind == "peer"
+
+
+def test_one_business_cue_is_not_enough():
+    assert not read_reader("Our team will look after your website while you are away.").business
+
+
 def test_reader_is_served():
     text = "Contact us to book a first meeting. We will look after you and your family."
     assert not read_reader(text).business
@@ -159,6 +168,8 @@ def test_a_page_with_both_words_in_a_sentence_is_not_a_discussion(auditor):
     ("Keys stay with you: customer-managed encryption is on by default.", "customer-managed", "fixed phrase"),
     ("Ask for Dana, our Customer Success Manager.", "Customer", "job title"),
     ("Advice given to you is covered by attorney-client privilege.", "attorney-client", "fixed phrase"),
+    ("We track customer lifetime value for every shop we run.", "customer", "metric"),
+    ("Create a Customer object before you save a card.", "Customer", "API object"),
 ])
 def test_terms(auditor, text, surface, kind):
     assert role_of(auditor, text, surface) == "term"

@@ -81,3 +81,26 @@ def test_cli_evaluate_prints_metrics():
     data = json.loads(result.output)
     assert {"framing", "sense (rules only)", "sense (rules + model)"} <= set(data)
     assert 0 <= data["framing"]["macro_f1"] <= 1
+
+
+def test_cli_classify_reads_standard_input():
+    text = "Our advisers stay with your family for decades."
+    from_stdin = CliRunner().invoke(app, ["classify", "-"], input=text + "\n")
+    assert from_stdin.exit_code == 0, from_stdin.output
+    label, scores = from_stdin.output.split("\t")[1:]
+    assert from_stdin.output.startswith("stdin\t") and label == "client"
+    as_argument = CliRunner().invoke(app, ["classify", text])
+    assert as_argument.output.split("\t")[1:] == [label, scores]
+
+
+def test_cli_classify_empty_standard_input_is_one_line():
+    result = CliRunner().invoke(app, ["classify", "-"], input="  \n")
+    assert result.exit_code == 2 and result.output == "clientlens: error: nothing to classify: standard input is empty\n"
+
+
+def test_model_readme_example_gives_one_consistent_suggestion_per_mention(model_auditor):
+    doc = model_auditor.audit_text("Our clients trust us. A customer asked.")
+    by_span: dict = {}
+    for f in doc.findings:
+        by_span.setdefault((f.start, f.end), set()).add(f.suggestion)
+    assert all(len(s) == 1 for s in by_span.values()), by_span

@@ -53,10 +53,14 @@ def normalise_for_duplicates(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", masked.lower()))
 
 
-def _raw_lines(folder: Path) -> Iterator[tuple[str, int, str]]:
+def _raw_lines(folder: Path, keep: tuple[str, ...] = ()) -> Iterator[tuple[str, int, str]]:
+    """Yield (file name, line number, line) of each raw line that is no comment; lines starting
+    with one of `keep` are yielded even when they look like comments."""
     for path in sorted(folder.glob("*.txt")):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if line.strip() and not line.lstrip().startswith("#"):
+            if keep and line.startswith(keep):
+                yield path.name, number, line.rstrip()
+            elif line.strip() and not line.lstrip().startswith("#"):
                 yield path.name, number, line.rstrip()
 
 
@@ -64,11 +68,29 @@ def _group_key(group: str, text: str, author: str, ident: str) -> str:
     return group.strip() or f"{author}:{ident}"
 
 
-def build_framing(raw: Path, report: BuildReport) -> list[dict]:
-    """Return framing records from corpus/raw/framing/*.txt."""
+def build_framing(raw: Path, report: BuildReport, pages: list[dict] | None = None) -> list[dict]:
+    """Return framing records from corpus/raw/framing/*.txt (and, into `pages`, the pages they form).
+
+    A line `## page ID | label | sector | shape` opens a page: the passage lines after it (up
+    to the next page line, `## end` or the end of the file) are its paragraphs, and lines
+    starting with `~ ` are page text that is no passage (headings, menus, prices, code). A
+    page's passages share its id as their group, so a page never crosses splits.
+    """
     families = family_set()
     records = []
-    for name, number, line in _raw_lines(raw / "framing"):
+    page: dict | None = None
+    for name, number, line in _raw_lines(raw / "framing", keep=("## ", "~ ")):
+        if line.startswith("## "):
+            page = _open_page(line, name, number, report)
+            if page is not None and pages is not None:
+                pages.append(page)
+            continue
+        if line.startswith("~ "):
+            if page is None:
+                report.problems.append(f"framing/{name}:{number}: page text outside a page")
+            else:
+                page["paragraphs"].append(line[2:].strip())
+            continue
         fields = [f.strip() for f in line.split(" | ", 4)]
         if len(fields) != 5 or fields[0] not in LABELS or not fields[4]:
             report.problems.append(f"framing/{name}:{number}: expected 'label | sector | genre | group | text'")
@@ -77,12 +99,47 @@ def build_framing(raw: Path, report: BuildReport) -> list[dict]:
         words = {families.family_of(m) for m in families.pattern.finditer(text)}
         author = name.split("-")[0]
         ident = f"{name.removesuffix('.txt')}:{number}"
+        if page is not None and page["file"] == name:
+            if group:
+                report.problems.append(f"framing/{name}:{number}: a page passage takes its page's group")
+            group = page["id"]
+            page["paragraphs"].append(text)
+            page["passages"].append(ident)
         records.append({"id": ident, "text": text, "label": label, "sector": sector, "genre": genre,
                         "group": _group_key(group, text, author, ident),
                         "terms": sorted(words),
                         "mismatch": bool(words) and label in ("client", "customer") and words == {"client", "customer"} - {label},
-                        "counterfactual": bool(group.strip())})
+                        "counterfactual": bool(group.strip()) and not group.startswith("page-")})
     return records
+
+
+def _open_page(line: str, name: str, number: int, report: BuildReport) -> dict | None:
+    """Return a new page from its `## page ID | label | sector | shape` line, None for `## end`."""
+    if line.strip() == "## end":
+        return None
+    head = line[3:].split(" | ")
+    if len(head) != 4 or not head[0].startswith("page ") or head[1].strip() not in LABELS:
+        report.problems.append(f"framing/{name}:{number}: expected '## page ID | label | sector | shape'")
+        return None
+    ident = "page-" + head[0][len("page "):].strip()
+    return {"id": ident, "label": head[1].strip(), "sector": head[2].strip(), "shape": head[3].strip(),
+            "file": name, "paragraphs": [], "passages": []}
+
+
+def finish_pages(pages: list[dict], records: list[dict], report: BuildReport) -> list[dict]:
+    """Return page records (text: the paragraphs as Markdown; split: their passages') for pages
+    with at least one passage."""
+    split = {r["id"]: r["split"] for r in records}
+    out = []
+    for page in pages:
+        kept = [p for p in page["passages"] if p in split]
+        if not kept:
+            report.problems.append(f"framing/{page['file']}: page {page['id']} has no passage")
+            continue
+        out.append({"id": page["id"], "text": "\n\n".join(page["paragraphs"]) + "\n", "label": page["label"],
+                    "sector": page["sector"], "shape": page["shape"], "group": page["id"], "passages": kept,
+                    "split": split[kept[0]]})
+    return out
 
 
 def build_sense(raw: Path, report: BuildReport) -> list[dict]:
@@ -257,22 +314,29 @@ def _drop_exact_duplicates(records: list[dict], kind: str, report: BuildReport) 
 
 
 def build(root: Path, seed: int = 13) -> BuildReport:
-    """Build corpus/{framing,sense,contracts,roles}/{train,dev,test}.jsonl from corpus/raw; return the report."""
+    """Build corpus/{framing,pages,sense,contracts,roles}/{train,dev,test}.jsonl from corpus/raw; return the report."""
     report = BuildReport()
     raw = root / "raw"
-    for kind, builder in (("framing", build_framing), ("sense", build_sense), ("contracts", build_contracts),
-                          ("roles", build_roles)):
+    pages: list[dict] = []
+    for kind, builder in (("framing", lambda r, rep: build_framing(r, rep, pages)), ("sense", build_sense),
+                          ("contracts", build_contracts), ("roles", build_roles)):
         if not (raw / kind).is_dir():
             continue
         records = _drop_exact_duplicates(builder(raw, report), kind, report)
         # Contracts and roles are judged by rules, not a trained model: keep more for evaluation.
         assign_splits(records, seed, CONTRACT_RATIOS if kind in ("contracts", "roles") else RATIOS)
-        out = root / kind
-        out.mkdir(exist_ok=True)
-        for split in SPLITS:
-            rows = [r for r in records if r["split"] == split]
-            tmp = out / f"{split}.jsonl.tmp"
-            tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-            tmp.replace(out / f"{split}.jsonl")
-            report.counts[f"{kind}/{split}"] = len(rows)
+        _write_splits(root, kind, records, report)
+        if kind == "framing":
+            _write_splits(root, "pages", finish_pages(pages, records, report), report)
     return report
+
+
+def _write_splits(root: Path, kind: str, records: list[dict], report: BuildReport) -> None:
+    out = root / kind
+    out.mkdir(exist_ok=True)
+    for split in SPLITS:
+        rows = [r for r in records if r["split"] == split]
+        tmp = out / f"{split}.jsonl.tmp"
+        tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        tmp.replace(out / f"{split}.jsonl")
+        report.counts[f"{kind}/{split}"] = len(rows)

@@ -20,10 +20,13 @@ from clientlens.ingest.html import load_html
 from clientlens.ingest.jsonl import load_jsonl
 from clientlens.ingest.links import is_url
 from clientlens.ingest.markdown import load_markdown
+from clientlens.ingest.pages import PageReader, page_documents, read_pages
 from clientlens.ingest.pdf import load_pdf
-from clientlens.ingest.read import kind_of, read_capped, read_stream
+from clientlens.ingest.read import kind_of, read_capped, read_stream, require_file
 from clientlens.ingest.saved import is_saved_crawl, load_saved_crawl
+from clientlens.ingest.tables import SUFFIXES as TABLE_SUFFIXES, iter_jsonl, iter_parquet
 from clientlens.ingest.text import load_text
+from clientlens.ingest.warc import SUFFIXES as WARC_SUFFIXES, iter_warc
 from clientlens.types import Document, InputFailure, Kind
 
 if TYPE_CHECKING:
@@ -39,8 +42,35 @@ TEXT_LOADERS: dict[str, TextLoader] = {
     ".html": load_html, ".htm": load_html, ".xhtml": load_html,
     ".jsonl": load_jsonl, ".ndjson": load_jsonl,
 }
-# Binary formats (PDF, DOCX) register here: they read the file themselves.
-BYTES_LOADERS: dict[str, BytesLoader] = {".pdf": load_pdf, ".docx": load_docx}
+# Files of many web pages, each read one page at a time (the Ray engine reads only these).
+PAGE_READERS: dict[str, PageReader] = {
+    **{suffix: iter_warc for suffix in WARC_SUFFIXES},
+    **{suffix: iter_parquet for suffix in TABLE_SUFFIXES},
+    ".jsonl": iter_jsonl, ".ndjson": iter_jsonl,
+}
+
+
+def _pages(reader: PageReader) -> BytesLoader:
+    def load(path: Path, name: str, settings: Settings) -> Loaded:
+        return page_documents(read_pages(reader, path, name, settings.max_bytes))
+
+    return load
+
+
+# Binary formats register here: they read the file themselves. Archives and Parquet tables
+# have no whole-file size limit: they are streamed, and max-bytes applies to each page.
+# (JSON Lines stay a text format: see ingest/jsonl.py.)
+BYTES_LOADERS: dict[str, BytesLoader] = {
+    ".pdf": load_pdf, ".docx": load_docx,
+    **{suffix: _pages(PAGE_READERS[suffix]) for suffix in (*WARC_SUFFIXES, *TABLE_SUFFIXES)},
+}
+PAGE_FILES = (*WARC_SUFFIXES, *TABLE_SUFFIXES)
+
+
+def file_suffix(path: Path) -> str:
+    """Return the suffix that picks a file's loader: ".warc.gz" and ".wet.gz" count as one suffix."""
+    name = path.name.lower()
+    return next((s for s in WARC_SUFFIXES if s.count(".") > 1 and name.endswith(s)), path.suffix.lower())
 
 
 def supported_suffixes() -> tuple[str, ...]:
@@ -108,9 +138,11 @@ def load_file(path: Path, settings: Settings, name: str | None = None) -> Loaded
     At most `max-bytes` are read (see ingest/read.py); a FIFO is read for `read-timeout` seconds at most.
     """
     name = name or os.fsdecode(path)
-    suffix = path.suffix.lower()
+    suffix = file_suffix(path)
     try:
         if suffix in BYTES_LOADERS:
+            if suffix in PAGE_FILES:
+                require_file(path, name)  # streamed by their readers, which no timeout bounds
             yield from BYTES_LOADERS[suffix](path, name, settings)
             return
         data = read_capped(path, name, settings.max_bytes, settings.read_timeout)
@@ -138,7 +170,7 @@ def _load_text(text: str, name: str, suffix: str) -> Loaded:
 def _kind_for(suffix: str) -> Kind:
     if suffix in (".pdf", ".docx"):
         return Kind.CONTRACT
-    if suffix in (".md", ".markdown", ".mdx", ".html", ".htm", ".xhtml"):
+    if suffix in (".md", ".markdown", ".mdx", ".html", ".htm", ".xhtml", *PAGE_FILES):
         return Kind.PAGE
     return Kind.TEXT
 
@@ -178,7 +210,7 @@ def _from_folder(folder: Path, settings: Settings) -> Loaded:
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for filename in sorted(files):
             path = Path(root, filename)
-            if path.suffix.lower() not in suffixes or filename.startswith("."):
+            if file_suffix(path) not in suffixes or filename.startswith("."):
                 continue
             relative = path.relative_to(folder).as_posix()
             if not _wanted(relative, settings):

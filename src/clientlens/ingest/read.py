@@ -40,6 +40,20 @@ def too_big(name: str, max_bytes: int, size: int | None = None) -> InputError:
     return InputError(f"{name}: more than {limit_text(max_bytes)}, over the limit (max-bytes)")
 
 
+def require_file(path: Path | str, name: str) -> None:
+    """Return None when `path` is a regular file; raise InputError for anything else (a pipe, a device).
+
+    For readers that stream a file themselves (archives, tables): a pipe or a device could
+    keep them reading for ever.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        raise InputError(f"{name}: cannot open ({exc.strerror or exc})") from None
+    if not stat.S_ISREG(mode):
+        raise InputError(f"{name}: {kind_of(mode)}, not a file; archives and tables are read from files only")
+
+
 def read_capped(path: Path | str, name: str, max_bytes: int, timeout: float = 30.0) -> bytes:
     """Return the bytes of a regular file or FIFO at `path`; raise InputError past `max_bytes`,
     for devices, sockets and folders, and for a FIFO that has not ended within `timeout` seconds."""

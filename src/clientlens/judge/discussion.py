@@ -23,6 +23,7 @@ _DATA = json.loads(resources.files("clientlens.rules").joinpath("patterns/roles.
 TITLE_CUES = frozenset(_DATA["discussion_title_cues"])
 PARAGRAPH_CUES = frozenset(_DATA["discussion_paragraph_cues"])
 MIN_META = int(_DATA["discussion_min_meta"])
+TITLE_PATTERNS = tuple(re.compile(p, re.IGNORECASE) for p in _DATA["discussion_title_patterns"])
 META_RULES = frozenset(_DATA["discussion_meta_rules"])
 _WORD = re.compile(r"\w[\w.'’-]*")
 _TITLE_SCOPES = ("title", "heading")
@@ -67,8 +68,13 @@ def discussion_reason(doc: Document, mentions: Sequence[Mention]) -> str | None:
         cues = words & TITLE_CUES
         if families and cues and any(m.sense is Sense.META for m in in_title):
             return f"its title talks about the word ('{sorted(cues)[0]}')"
+        said = next((p.search(doc.text, lo, hi) for p in TITLE_PATTERNS if p.search(doc.text, lo, hi)), None)
+        if families and said:
+            return f"its title talks about what to call people ('{said.group(0).strip()}')"
     meta = [m for m in mentions if m.sense is Sense.META and plain_meta(m)]
-    if len(meta) >= MIN_META and len({m.family for m in meta}) >= 2:
+    paragraphs = {doc.text.count("\n\n", 0, m.start) for m in meta}
+    # One sentence on why a page says "clients" does not make the words its subject.
+    if len(meta) >= MIN_META and len({m.family for m in meta}) >= 2 and len(paragraphs) >= 2:
         return f"it compares the words ({len(meta)} mentions of the words as words)"
     return None
 

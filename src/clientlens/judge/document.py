@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping, Sequence
 
 from clientlens.config import Settings
@@ -15,29 +15,42 @@ from clientlens.types import Document, DocumentReport, Finding, Framing, InputFa
 
 @dataclass(frozen=True)
 class Tally:
-    """Person-sense counts of the author's own terms, and what follows from them."""
+    """Person-sense counts of the author's own terms, and what follows from them.
+
+    `first` holds the text offset of each counted family's first use (what breaks a tie).
+    """
 
     counts: Mapping[str, int]
     dominant: str | None
     consistency: float
     mixed: bool
+    first: Mapping[str, int] = field(default_factory=dict)
 
 
 def tally(mentions: Iterable[Mention], families: Sequence[str]) -> Tally:
     """Return the Tally of counting mentions: ties for dominant go to the family used first."""
+    return _tally_of((m for m in mentions if m.counts), families)
+
+
+def _tally_of(mentions: Iterable[Mention], families: Sequence[str]) -> Tally:
     counts = {name: 0 for name in families}
     first: dict[str, int] = {}
     for m in mentions:
-        if m.counts:
-            counts[m.family] = counts.get(m.family, 0) + 1
-            first.setdefault(m.family, m.start)
+        counts[m.family] = counts.get(m.family, 0) + 1
+        first.setdefault(m.family, m.start)
+    return tally_counts(counts, first)
+
+
+def tally_counts(counts: Mapping[str, int], first: Mapping[str, int]) -> Tally:
+    """Return the Tally of per-family counts, where `first` says where each counted family was first used."""
+    counts = dict(counts)
     total = sum(counts.values())
     if total == 0:
-        return Tally(counts, None, 100.0, False)
+        return Tally(counts, None, 100.0, False, dict(first))
     top = max(counts.values())
     dominant = min((f for f, n in counts.items() if n == top), key=lambda f: first.get(f, 0))
     used = sum(1 for n in counts.values() if n)
-    return Tally(counts, dominant, round(100.0 * top / total, 1), used > 1)
+    return Tally(counts, dominant, round(100.0 * top / total, 1), used > 1, dict(first))
 
 
 def allowed_spans(text: str, phrases: Iterable[str]) -> list[tuple[int, int]]:
@@ -53,19 +66,9 @@ def group_tally(mentions: Iterable[Mention], families: Sequence[str], group: str
     """Return the Tally of the person mentions of one group of someone else's people ("reader",
     "others"). Such a group is mixed only when the page keeps talking about it: at least
     OTHERS_MIN_MENTIONS mentions, both words among them."""
-    counts = {name: 0 for name in families}
-    first: dict[str, int] = {}
-    for m in mentions:
-        if m.sense is Sense.PERSON and m.role == "third_party" and m.group == group:
-            counts[m.family] = counts.get(m.family, 0) + 1
-            first.setdefault(m.family, m.start)
-    total = sum(counts.values())
-    if total == 0:
-        return Tally(counts, None, 100.0, False)
-    top = max(counts.values())
-    dominant = min((f for f, n in counts.items() if n == top), key=lambda f: first.get(f, 0))
-    used = sum(1 for n in counts.values() if n)
-    return Tally(counts, dominant, round(100.0 * top / total, 1), used > 1 and total >= OTHERS_MIN_MENTIONS)
+    t = _tally_of((m for m in mentions if m.sense is Sense.PERSON and m.role == "third_party"
+                   and m.group == group), families)
+    return replace(t, mixed=t.mixed and sum(t.counts.values()) >= OTHERS_MIN_MENTIONS)
 
 
 # Someone else's people are a group worth a finding only when a page keeps talking about them.

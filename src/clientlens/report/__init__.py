@@ -8,37 +8,37 @@ from typing import Callable
 from clientlens.types import SiteReport
 
 
-def _json(report: SiteReport, color: bool = False) -> str:
+def _json(report: SiteReport, color: bool = False, width: int | None = None) -> str:
     from clientlens.report.json import render_json
 
     return render_json(report)
 
 
-def _text(report: SiteReport, color: bool = False) -> str:
+def _text(report: SiteReport, color: bool = False, width: int | None = None) -> str:
     from clientlens.report.text import render_text
 
-    return render_text(report, color=color)
+    return render_text(report, color=color, width=width)
 
 
-def _sarif(report: SiteReport, color: bool = False) -> str:
+def _sarif(report: SiteReport, color: bool = False, width: int | None = None) -> str:
     from clientlens.report.sarif import render_sarif
 
     return render_sarif(report)
 
 
-def _html(report: SiteReport, color: bool = False) -> str:
+def _html(report: SiteReport, color: bool = False, width: int | None = None) -> str:
     from clientlens.report.html import render_html
 
     return render_html(report)
 
 
-def _markdown(report: SiteReport, color: bool = False) -> str:
+def _markdown(report: SiteReport, color: bool = False, width: int | None = None) -> str:
     from clientlens.report.markdown import render_markdown
 
     return render_markdown(report)
 
 
-def _github(report: SiteReport, color: bool = False) -> str:
+def _github(report: SiteReport, color: bool = False, width: int | None = None) -> str:
     from clientlens.report.github import render_github
 
     return render_github(report)
@@ -48,9 +48,13 @@ WRITERS: dict[str, Callable[..., str]] = {"text": _text, "json": _json, "sarif":
                                           "markdown": _markdown, "github": _github}
 
 
-def render(report: SiteReport, fmt: str, color: bool = False) -> str:
-    """Return `report` rendered in format `fmt` (a key of WRITERS), always encodable as UTF-8."""
-    return escape_surrogates(WRITERS[fmt](report, color=color), json=fmt in ("json", "sarif"))
+def render(report: SiteReport, fmt: str, color: bool = False, width: int | None = None) -> str:
+    """Return `report` rendered in format `fmt` (a key of WRITERS), always encodable as UTF-8.
+
+    `color` and `width` (a terminal's columns; None when the output is no terminal) matter
+    to the text format only.
+    """
+    return escape_surrogates(WRITERS[fmt](report, color=color, width=width), json=fmt in ("json", "sarif"))
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

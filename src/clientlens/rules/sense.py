@@ -156,8 +156,10 @@ def quoted_word(ctx: MentionContext) -> SenseVote | None:
 
 def glossary_headword(ctx: MentionContext) -> SenseVote | None:
     """A glossary entry ("Client: whoever pays the invoice") defines the word: meta."""
-    if not ctx.before or ctx.before[-1] in (".", "\n"):
-        if ctx.after[:1] == (":",) and ctx.capitalised:
+    before = [w for w in ctx.before if w not in ("*", "_", "**", "__")]
+    after = [w for w in ctx.after if w not in ("*", "_", "**", "__")]
+    if not before or before[-1] in (".", "\n"):
+        if after[:1] == [":"] and ctx.capitalised:
             return SenseVote(Sense.META, 0.7, "rule:glossary-headword", ":")
     return None
 
