@@ -140,12 +140,48 @@ def progress_bar(description: str):
 
 
 def load_cli_settings(paths: List[str], config: Optional[Path], **overrides):
-    """Return Settings from the config file nearest the first path, with CLI overrides applied."""
+    """Return Settings from the config file nearest the first path, with CLI overrides applied.
+
+    A config file passed over (see config.find_config) is named on stderr as a warning.
+    """
+    import warnings
+
     from clientlens.config import load_settings
+    from clientlens.errors import ConfigWarning
 
     # A URL is no place on disk: the config for a crawl is found from the working directory.
     first = next((Path(p) for p in paths if p != "-" and not p.lower().startswith(("http://", "https://"))), Path.cwd())
-    return load_settings(first, config).replace(**overrides)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConfigWarning)
+        settings = load_settings(first, config)
+    for warning in caught:
+        if issubclass(warning.category, ConfigWarning):
+            typer.echo(f"clientlens: warning: {warning.message}", err=True)
+        else:
+            warnings.showwarning(warning.message, warning.category, warning.filename, warning.lineno)
+    return settings.replace(**overrides)
+
+
+def set_debug(debug: bool) -> None:
+    """Print (with `debug`) or not the traceback of every contained error to stderr: a document's, or the last one."""
+    import logging
+
+    logger = logging.getLogger("clientlens")
+    for handler in [h for h in logger.handlers if getattr(h, "clientlens_debug", False)]:
+        logger.removeHandler(handler)
+    logger.setLevel(logging.DEBUG if debug else logging.NOTSET)
+    if debug:
+        handler = logging.StreamHandler(sys.stderr)  # the stderr of this run (tests swap it)
+        handler.setFormatter(logging.Formatter("clientlens: debug: %(message)s"))
+        handler.clientlens_debug = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+
+
+def debugging() -> bool:
+    """Return True when --debug (or CLIENTLENS_DEBUG) asked for tracebacks."""
+    import logging
+
+    return bool(os.environ.get("CLIENTLENS_DEBUG")) or logging.getLogger("clientlens").isEnabledFor(logging.DEBUG)
 
 
 def run_fix(report, reaudit, diff: bool, force: bool, output: Optional[Path], unsafe: bool = False):
@@ -174,6 +210,7 @@ FAIL_ON_OPT = typer.Option(None, "--fail-on", metavar="error|warning|info|never"
 NO_MODEL_OPT = typer.Option(False, "--no-model", help="Rules only: skip the framing model.")
 CONFIG_OPT = typer.Option(None, "--config", help="Use this config file instead of searching.")
 COLOR_OPT = typer.Option(None, "--color/--no-color", help="Colour the text report [default: when a terminal].")
+DEBUG_OPT = typer.Option(False, "--debug", help="Print the traceback of any internal error (a document's too) to stderr.")
 
 
 def finish_command(report, settings) -> None:
@@ -225,8 +262,10 @@ def audit(
     ray_address: Optional[str] = typer.Option(None, "--ray-address", help="--engine ray: the Ray cluster to run on [default: RAY_ADDRESS, else Ray started on this machine]."),
     shard_pages: Optional[int] = typer.Option(None, "--shard-pages", min=1, help="--engine ray: pages per shard, the unit a restarted run skips when it is done [default: 10000]."),
     progress: bool = typer.Option(False, "--progress", help="--engine ray: write a progress line (pages, pages/s) to stderr even when it is not a terminal."),
+    debug: bool = DEBUG_OPT,
 ) -> None:
     """Audit files, folders and live sites for client/customer terminology and framing."""
+    set_debug(debug)
     try:
         settings = load_cli_settings(paths, config, fail_on=check_fail_on(fail_on),
                                      use_model=False if no_model else None, preferred=preferred,
@@ -320,7 +359,7 @@ def root(version: bool = typer.Option(False, "--version", callback=version_callb
 
 
 def main() -> None:
-    """Run the app; no traceback reaches a user unless CLIENTLENS_DEBUG is set."""
+    """Run the app; no traceback reaches a user unless --debug (or CLIENTLENS_DEBUG) asks for it."""
     try:
         app()
     except SystemExit:
@@ -329,7 +368,11 @@ def main() -> None:
         typer.echo("clientlens: interrupted", err=True)
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - the last line of defence for users
-        if os.environ.get("CLIENTLENS_DEBUG"):
-            raise
-        typer.echo(f"clientlens: internal error: {type(exc).__name__}: {exc} (set CLIENTLENS_DEBUG=1 for details)", err=True)
+        if debugging():
+            import traceback
+
+            traceback.print_exc()
+        detail = " ".join(str(exc).split())[:300]
+        typer.echo(f"clientlens: internal error: {type(exc).__name__}: {detail} (run with --debug for the traceback)",
+                   err=True)
         sys.exit(2)

@@ -15,9 +15,9 @@ import typer
 
 def register(app: typer.Typer) -> None:
     """Add the `contract` command to `app`."""
-    from clientlens.cli import (COLOR_OPT, CONFIG_OPT, FAIL_ON_OPT, FORMAT_OPT, NO_MODEL_OPT, OUTPUT_OPT, Format,
-                                check_fail_on, color_wanted, fail, finish_command, import_spacy_without_torch,
-                                load_cli_settings, terminal_width, write_output)
+    from clientlens.cli import (COLOR_OPT, CONFIG_OPT, DEBUG_OPT, FAIL_ON_OPT, FORMAT_OPT, NO_MODEL_OPT, OUTPUT_OPT,
+                                Format, check_fail_on, color_wanted, fail, finish_command, import_spacy_without_torch,
+                                load_cli_settings, set_debug, terminal_width, write_output)
     from clientlens.errors import ClientlensError
 
     @app.command()
@@ -29,8 +29,10 @@ def register(app: typer.Typer) -> None:
         no_model: bool = NO_MODEL_OPT,
         config: Optional[Path] = CONFIG_OPT,
         color: Optional[bool] = COLOR_OPT,
+        debug: bool = DEBUG_OPT,
     ) -> None:
         """Check contracts: the defined party term (Client, Customer...), its uses, and a 0-100 score."""
+        set_debug(debug)
         try:
             settings = load_cli_settings(paths, config, fail_on=check_fail_on(fail_on),
                                          use_model=False if no_model else None)

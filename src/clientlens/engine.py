@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
+import logging
 import os
+import re
 from dataclasses import replace
 from typing import Callable, Iterable, Iterator, Sequence
 
 from clientlens import __version__
 from clientlens.config import Settings
+from clientlens.errors import internal_error
 from clientlens.ingest import load_documents
 from clientlens.judge.document import Tally, judge_document, judge_failure
 from clientlens.judge.finalise import finalise_document, finalise_site
@@ -20,7 +24,10 @@ from clientlens.rules.families import family_set
 from clientlens.types import Document, DocumentReport, Framing, FramingPolicy, InputFailure, Kind, Mention, SiteReport
 
 Progress = Callable[[int, int], None]
+# Each document's mentions and framings, and {index in the batch: reason} for those that failed.
+Analysed = tuple[list[list[Mention]], list[list[Framing]], dict[int, str]]
 BATCH = 64
+log = logging.getLogger("clientlens")
 
 
 class Auditor:
@@ -58,7 +65,8 @@ class Auditor:
 
     def mentions(self, documents: Sequence[Document]) -> list[list[Mention]]:
         """Return the mentions of each document (rules first, the sense model where they are unsure)."""
-        found = detect_mentions(self.nlp, documents, self.families)
+        found = detect_mentions(self.nlp, documents, self.families, max_sentence=self.settings.max_sentence,
+                                max_window=self.settings.max_window)
         if self.framer is not None:
             found = self.framer.refine_senses(documents, found)
         return found
@@ -71,30 +79,97 @@ class Auditor:
 
     def analyse(self, documents: Sequence[Document]) -> tuple[list[list[Mention]], list[list[Framing]]]:
         """Return the mentions and the framings of each document: the per-document work, no judging."""
+        documents = [_encodable(doc) for doc in documents]
         found = self.mentions(documents)
         return found, self.framings(documents, found)
+
+    def analyse_isolated(self, documents: Sequence[Document]) -> Analysed:
+        """Return `analyse` of a batch, plus {index: reason} for the documents whose analysis failed.
+
+        When the batch fails, each document is analysed on its own, so only the culprit is
+        lost: it gets empty results and a one-line reason naming it (the traceback goes to the
+        debug log).
+        """
+        _ = self.nlp, self.framer  # loaded outside the guard: a missing model stops the audit, as it should
+        try:
+            found, framed = self.analyse(documents)
+            return found, framed, {}
+        except Exception as exc:  # noqa: BLE001 - one document's failure must not lose the others
+            if len(documents) == 1:
+                return [[]], [[]], {0: internal_error(documents[0].path, exc, "analysing")}
+        found, framed, failed = [], [], {}
+        for i, doc in enumerate(documents):
+            one_found, one_framed, one_failed = self.analyse_isolated([doc])
+            found.extend(one_found)
+            framed.extend(one_framed)
+            failed.update({i: reason for reason in one_failed.values()})
+        return found, framed, failed
 
     def audit_all(self, items: Iterable[Document | InputFailure], progress: Progress | None = None) -> SiteReport:
         """Return the SiteReport of `items`; InputFailures become documents with an error.
 
         With `jobs` > 1 and more than one batch, the batches are analysed in worker processes;
-        the results come back in order and the site is judged here, over all of them.
+        the results come back in order and the site is judged here, over all of them. A
+        document whose analysis or judging fails becomes a document with an error too.
         """
-        items = list(items)
+        items = [self._within_limits(item) for item in items]
         documents = [d for d in items if isinstance(d, Document)]
         mentions: list[list[Mention]] = []
         framings: list[list[Framing]] = []
+        failed: dict[int, str] = {}
         done = 0
         batches = list(iter_batches(documents, BATCH))
-        results = self._in_workers(batches) if self.jobs > 1 and len(batches) > 1 else map(self.analyse, batches)
+        results = (self._in_workers(batches) if self.jobs > 1 and len(batches) > 1
+                   else map(self.analyse_isolated, batches))
         # Results first: zip then runs the worker generator to its end, which shuts the pool down.
-        for (found, framed), batch in zip(results, batches):
+        for (found, framed, bad), batch in zip(results, batches):
             mentions.extend(found)
             framings.extend(framed)
+            failed.update({done + i: reason for i, reason in bad.items()})
             done += len(batch)
             if progress:
                 progress(done, len(documents))
-        return finalise_site(self.judge(items, documents, mentions, framings), items)
+        return self._judge_isolated(items, documents, mentions, framings, failed)
+
+    def _within_limits(self, item: Document | InputFailure) -> Document | InputFailure:
+        """Return `item`, or an InputFailure for a document with more than `max-mentions` family words.
+
+        Each mention costs work in every later step (sense model, roles, judging), so a
+        document full of family words is refused before any of it, as a file over max-bytes is.
+        """
+        if isinstance(item, InputFailure):
+            return item
+        cap = self.settings.max_mentions
+        if sum(1 for _ in itertools.islice(self.families.finditer(item.text), cap + 1)) <= cap:
+            return item
+        return InputFailure(item.path, f"{item.path}: more than {cap:,} mentions of the family words (max-mentions); "
+                                       "split it into smaller documents", item.kind)
+
+    def _judge_isolated(self, items: list[Document | InputFailure], documents: list[Document],
+                        mentions: list[list[Mention]], framings: list[list[Framing]],
+                        failed: dict[int, str]) -> SiteReport:
+        """Return the finalised `judge` of the documents whose analysis succeeded; the failed
+        ones, and any whose judging alone fails, become InputFailures in their places."""
+        kept = _drop_failed(items, documents, mentions, framings, failed)
+        try:
+            return finalise_site(self.judge(*kept), kept[0])
+        except Exception as exc:  # noqa: BLE001 - look for the document that cannot be judged
+            unjudgeable = self._unjudgeable(*kept[1:])
+            if not unjudgeable:
+                raise
+            log.debug("judging the site failed (%s); judged the documents one by one", exc)
+        kept = _drop_failed(*kept, unjudgeable)
+        return finalise_site(self.judge(*kept), kept[0])
+
+    def _unjudgeable(self, documents: list[Document], mentions: list[list[Mention]],
+                     framings: list[list[Framing]]) -> dict[int, str]:
+        failed = {}
+        for i, doc in enumerate(documents):
+            try:
+                finalise_site(self.judge([doc], [doc], [mentions[i]], [framings[i]]), [doc])
+            except Exception as exc:  # noqa: BLE001 - this document is the culprit
+                failed[i] = internal_error(doc.path, exc, "judging")
+        return failed
 
     def judge(self, items: Sequence[Document | InputFailure], documents: Sequence[Document],
               mentions: Sequence[Sequence[Mention]], framings: Sequence[Sequence[Framing]],
@@ -143,20 +218,29 @@ class Auditor:
             return self._worker_info[1]
         return self.framer.model.config.policy if self.framer else FramingPolicy()
 
-    def _in_workers(self, batches: list[list[Document]]) -> Iterator[tuple[list[list[Mention]], list[list[Framing]]]]:
+    def _in_workers(self, batches: list[list[Document]]) -> Iterator[Analysed]:
         from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
 
         global _PARENT
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
         threads = max(cores // self.jobs, 1)
         _ = self.nlp  # built once here: workers started with fork inherit it (with spawn, each builds its own)
         _PARENT = self
+        done = 0
         try:
             with ProcessPoolExecutor(min(self.jobs, len(batches)), initializer=_start_worker,
                                      initargs=(self.settings, threads)) as pool:
-                for found, framed, info, policy in pool.map(_analyse_in_worker, batches):
+                for found, framed, failed, info, policy in pool.map(_analyse_in_worker, batches):
                     self._worker_info = (info, policy)
-                    yield found, framed
+                    done += 1
+                    yield found, framed, failed
+        except BrokenProcessPool as exc:
+            # A worker died (killed for memory, a crash in a library): the batches it left are
+            # analysed here, one document at a time where they fail.
+            log.debug("a worker process died (%s); analysing the %d batches left in this process",
+                      exc, len(batches) - done)
+            yield from map(self.analyse_isolated, batches[done:])
         finally:
             _PARENT = None
 
@@ -180,11 +264,15 @@ class Auditor:
         for done, item in enumerate(items, 1):
             item = replace(item, kind=Kind.CONTRACT)
             report = self.audit_all([item]).documents[0]
-            if isinstance(item, Document):
-                # Ignore comments and per-file ignores cover the defined-term findings too.
-                report = drop_suppressed(contract_report(item, report, self.settings, self.families), item,
-                                         self.settings)
-                report = finalise_document(report, item)
+            if isinstance(item, Document) and report.error is None:
+                try:
+                    # Ignore comments and per-file ignores cover the defined-term findings too.
+                    report = drop_suppressed(contract_report(item, report, self.settings, self.families), item,
+                                             self.settings)
+                    report = finalise_document(report, item)
+                except Exception as exc:  # noqa: BLE001 - one contract's failure must not lose the others
+                    failure = InputFailure(item.path, internal_error(item.path, exc, "checking"), item.kind)
+                    report = self.audit_all([failure]).documents[0]
             reports.append(report)
             if progress:
                 progress(done, 0)
@@ -200,6 +288,32 @@ def _site_framing(reports: Sequence[DocumentReport]):
     return site_framing([(r.framing, len(r.text)) for r in reports if r.framing is not None])
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _encodable(doc: Document) -> Document:
+    """Return `doc` with each lone surrogate (text that is not Unicode) read as U+FFFD.
+
+    spaCy and the model's tokenizer encode text as UTF-8 and fail on a lone surrogate; one
+    character for one keeps every offset, so the document is judged with its own text.
+    """
+    if not _SURROGATE.search(doc.text):
+        return doc
+    return replace(doc, text=_SURROGATE.sub("\ufffd", doc.text))
+
+
+def _drop_failed(items: list[Document | InputFailure], documents: list[Document], mentions: list[list[Mention]],
+                 framings: list[list[Framing]], failed: dict[int, str]) -> tuple[list, list, list, list]:
+    """Return (items, documents, mentions, framings) with the `failed` documents turned into InputFailures."""
+    if not failed:
+        return items, documents, mentions, framings
+    as_failure = {id(documents[i]): InputFailure(documents[i].path, reason, documents[i].kind)
+                  for i, reason in failed.items()}
+    keep = [i for i in range(len(documents)) if i not in failed]
+    return ([as_failure.get(id(item), item) for item in items], [documents[i] for i in keep],
+            [mentions[i] for i in keep], [framings[i] for i in keep])
+
+
 _WORKER: Auditor | None = None
 _PARENT: Auditor | None = None  # the Auditor that started the workers, as a forked worker sees it
 
@@ -211,7 +325,8 @@ def _start_worker(settings: Settings, threads: int) -> None:
     _WORKER = _PARENT if _PARENT is not None and _PARENT.settings == settings else Auditor(settings)
 
 
-def _analyse_in_worker(batch: list[Document]) -> tuple[list[list[Mention]], list[list[Framing]], object, object]:
+def _analyse_in_worker(batch: list[Document]) -> tuple[list[list[Mention]], list[list[Framing]], dict[int, str],
+                                                      object, object]:
     assert _WORKER is not None
-    found, framed = _WORKER.analyse(batch)
-    return found, framed, _WORKER.model_info(), _WORKER.framing_policy()
+    found, framed, failed = _WORKER.analyse_isolated(batch)
+    return found, framed, failed, _WORKER.model_info(), _WORKER.framing_policy()

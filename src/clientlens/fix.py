@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from clientlens.errors import ClientlensError, InputError
-from clientlens.ingest.decode import decode_bytes
+from clientlens.ingest.decode import decode_bytes, utf16_codec
 from clientlens.judge.suppress import TERMINOLOGY_RULES, normal_path
 from clientlens.types import FIX_SAFE, DocumentReport, Edit, Finding, SiteReport
 
@@ -160,7 +160,7 @@ def _encoding_of(data: bytes, text: str) -> tuple[bytes, str] | None:
     # Whatever decode_bytes chose, keep the encoding that gives back the very same bytes.
     candidates = [(bom, codec) for bom, codec in _BOMS if data.startswith(bom)][:1]
     if not candidates:
-        candidates = [(b"", "utf-8"), (b"", "cp1252"), (b"", "latin-1")]
+        candidates = [(b"", "utf-8"), (b"", "cp1252"), (b"", "latin-1"), (b"", utf16_codec(data) or "utf-8")]
     for bom, codec in candidates:
         try:
             if bom + text.encode(codec) == data:
@@ -230,7 +230,8 @@ def apply_fixes(plan: FixPlan, force: bool = False) -> int:
 
 
 def write_atomic(path: Path, data: bytes, expect: bytes | None = None) -> None:
-    """Replace the file at `path` (a symlink's target) with `data` via a temp file, keeping its mode.
+    """Replace the file at `path` (a symlink's target) with `data` via a temp file, keeping its
+    mode, and its owner and group where the process may set them (as root, or a group of its own).
 
     With `expect`, refuse when the file no longer holds those bytes (edited since the audit).
     """
@@ -238,7 +239,8 @@ def write_atomic(path: Path, data: bytes, expect: bytes | None = None) -> None:
     try:
         if expect is not None and real.read_bytes() != expect:
             raise ClientlensError(f"--fix: {path} changed while it was being audited; run the audit again")
-        mode = stat.S_IMODE(real.stat().st_mode)
+        info = real.stat()
+        mode = stat.S_IMODE(info.st_mode)
         fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".clientlens.tmp", dir=real.parent)
     except OSError as exc:
         raise ClientlensError(f"cannot fix {path}: {exc.strerror or exc}") from None
@@ -247,9 +249,23 @@ def write_atomic(path: Path, data: bytes, expect: bytes | None = None) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
+        _keep_owner(tmp, info.st_uid, info.st_gid)
+        os.chmod(tmp, mode)  # after chown, which may clear set-id bits
         os.replace(tmp, real)
     except OSError as exc:
         with suppress(OSError):
             os.unlink(tmp)
         raise ClientlensError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _keep_owner(path: str, uid: int, gid: int) -> None:
+    # The temporary file belongs to whoever runs the fix; put the original owner back. Only root
+    # may give a file away: anyone else keeps it (as an editor's save would), group permitting.
+    if not hasattr(os, "chown"):
+        return
+    for owner, group in ((uid, gid), (-1, gid)):
+        try:
+            os.chown(path, owner, group)
+            return
+        except PermissionError:
+            continue

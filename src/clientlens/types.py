@@ -71,6 +71,12 @@ class OffsetMap:
     line_starts: tuple[int, ...] = (0,)
     segments: tuple[tuple[int, int, int], ...] = ()
     page_starts: tuple[int, ...] = ()
+    # The segments' text starts, computed once: bisecting a list rebuilt per call made an HTML
+    # page with many mentions quadratic.
+    _keys: tuple[int, ...] = field(init=False, repr=False, compare=False, default=())
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_keys", tuple(s[0] for s in self.segments))
 
     @staticmethod
     def for_source(source: str, segments: tuple[tuple[int, int, int], ...] = (),
@@ -88,8 +94,7 @@ class OffsetMap:
         """Return the source offset for a text offset."""
         if not self.segments:
             return text_offset
-        keys = [s[0] for s in self.segments]
-        i = max(bisect.bisect_right(keys, text_offset) - 1, 0)
+        i = max(bisect.bisect_right(self._keys, text_offset) - 1, 0)
         t0, s0, length = self.segments[i]
         delta = min(max(text_offset - t0, 0), length)
         return s0 + delta
@@ -142,12 +147,40 @@ class Document:
     meta: Mapping[str, str] = field(default_factory=dict)
     comments: tuple[Comment, ...] = ()
 
+    _block_starts: tuple[int, ...] | None = field(init=False, repr=False, compare=False, default=None)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_block_starts", disjoint_starts(self.blocks))
+
     def scope_at(self, offset: int) -> str:
         """Return the scope of the block holding `offset`, or "body"."""
-        for block in self.blocks:
-            if block.start <= offset < block.end:
-                return block.scope
-        return "body"
+        block = block_at(self.blocks, offset, self._block_starts)
+        return block.scope if block is not None else "body"
+
+
+def disjoint_starts(blocks: tuple[Block, ...] | list[Block]) -> tuple[int, ...] | None:
+    """Return the blocks' starts when the blocks are sorted and do not overlap, else None.
+
+    Then `block_at` finds a block by bisection instead of a scan of every block.
+    """
+    starts = []
+    end = 0
+    for block in blocks:
+        if block.start < end or block.end < block.start:
+            return None
+        starts.append(block.start)
+        end = block.end
+    return tuple(starts)
+
+
+def block_at(blocks: tuple[Block, ...] | list[Block], offset: int, starts: tuple[int, ...] | None) -> Block | None:
+    """Return the first of `blocks` holding `offset` (None if none); `starts` from `disjoint_starts`."""
+    if starts is None:
+        return next((b for b in blocks if b.start <= offset < b.end), None)
+    i = bisect.bisect_right(starts, offset) - 1
+    if i >= 0 and blocks[i].start <= offset < blocks[i].end:
+        return blocks[i]
+    return None
 
 
 @dataclass(frozen=True)

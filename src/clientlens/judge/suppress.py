@@ -159,7 +159,7 @@ def fingerprint(report: DocumentReport, f: Finding) -> str:
         words_before = re.findall(r"\w+", before.lower())[-_CONTEXT_WORDS:]
         words_after = re.findall(r"\w+", after.lower())[:_CONTEXT_WORDS]
         context = " ".join(words_before) + "|" + " ".join(words_after)
-    return hashlib.sha1(context.encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha1(context.encode("utf-8", "surrogatepass")).hexdigest()[:16]  # any text hashes
 
 
 def baseline_entries(report: SiteReport) -> list[dict[str, Any]]:

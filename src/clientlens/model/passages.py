@@ -7,10 +7,11 @@ prose (tables, commands, link lists). Long paragraphs are cut into windows of a 
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Sequence
 
-from clientlens.rules.windows import sentence_bounds
+from clientlens.rules.windows import REACH, sentence_bounds
 from clientlens.types import Document, Mention, Passage
 
 MIN_WORDS = 6
@@ -46,8 +47,11 @@ def _words(text: str) -> int:
 def mention_passage(text: str, start: int, end: int) -> tuple[int, int]:
     """Return the window of the sentence holding [start, end) plus its neighbours in the paragraph."""
     lo, hi = sentence_bounds(text, start, end)
-    para_lo = text.rfind("\n\n", 0, start) + 1
-    para_hi = text.find("\n\n", end)
+    # Only paragraph breaks within two sentence reaches can change the window: searching no
+    # further keeps a long text with many mentions linear (the answer is the same).
+    reach = 2 * REACH + 8
+    para_lo = text.rfind("\n\n", max(0, start - reach), start) + 1
+    para_hi = text.find("\n\n", end, end + reach)
     para_hi = len(text) if para_hi == -1 else para_hi
     if lo > para_lo:
         lo = max(para_lo, sentence_bounds(text, max(lo - 2, para_lo), max(lo - 1, para_lo))[0])
@@ -68,14 +72,30 @@ def passages_for(doc: Document, mentions: Sequence[Mention]) -> list[Passage]:
         covered.append((lo, hi))
         if doc.scope_at(m.start) not in NO_EVIDENCE and carries_evidence(text[lo:hi]):
             out.append(Passage(lo, hi, _clean(text[lo:hi])))
+    overlaps = _overlap_test(covered)
     for para in _PARAGRAPH.finditer(text):
-        if any(lo < para.end() and para.start() < hi for lo, hi in covered):
+        if overlaps(para.start(), para.end()):
             continue
         if doc.scope_at(para.start()) in NO_EVIDENCE:
             continue
         out.extend(p for p in _windows(text, para.start(), para.end()) if carries_evidence(p.text))
     out.sort(key=lambda p: p.start)
     return out
+
+
+def _overlap_test(spans: list[tuple[int, int]]):
+    """Return f(start, end): whether [start, end) overlaps one of `spans`, in O(log n) (bisect and prefix maxima)."""
+    spans = sorted(spans)
+    starts = [lo for lo, _ in spans]
+    reach: list[int] = []
+    for _, hi in spans:
+        reach.append(max(hi, reach[-1]) if reach else hi)
+
+    def overlaps(start: int, end: int) -> bool:
+        k = bisect.bisect_left(starts, end)
+        return k > 0 and reach[k - 1] > start
+
+    return overlaps
 
 
 def _windows(text: str, start: int, end: int) -> list[Passage]:

@@ -40,8 +40,20 @@ def artifact_location(path: str) -> dict[str, Any]:
         return {"uri": path}
     pure: PurePath = PureWindowsPath(path) if "\\" in path or PureWindowsPath(path).drive else PurePosixPath(path)
     if pure.is_absolute():
-        return {"uri": pure.as_uri()}
-    return {"uri": quote(pure.as_posix(), safe="/"), "uriBaseId": SRCROOT}
+        try:
+            return {"uri": pure.as_uri()}
+        except (UnicodeEncodeError, ValueError):
+            return {"uri": "file://" + _quoted(pure.as_posix())}
+    return {"uri": _quoted(pure.as_posix()), "uriBaseId": SRCROOT}
+
+
+def _quoted(path: str) -> str:
+    # A file name that is not UTF-8 holds its bytes as surrogates (os.fsdecode): quote those bytes.
+    try:
+        data = path.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        data = path.encode("utf-8", "surrogatepass")
+    return quote(data, safe="/")
 
 
 def rule_descriptor(name: str) -> dict[str, Any]:
@@ -174,7 +186,7 @@ def fingerprint(doc: DocumentReport, f: Finding, seen: dict[str, int]) -> str:
                     if (m.source_start, m.source_end) == (f.start, f.end)), "")
     key = "\0".join((f.rule, doc.path, surface, f.suggestion or ""))
     seen[key] = seen.get(key, 0) + 1
-    return hashlib.sha256(f"{key}\0{seen[key]}".encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(f"{key}\0{seen[key]}".encode("utf-8", "surrogatepass")).hexdigest()[:32]  # any text hashes
 
 
 def sarif_log(report: SiteReport) -> dict[str, Any]:

@@ -8,9 +8,8 @@ from spacy.language import Language
 
 from clientlens.rules.families import FamilySet
 from clientlens.rules.mentions import to_mentions
-from clientlens.rules.windows import mention_windows
+from clientlens.rules.windows import MAX_WINDOW, REACH, mention_windows
 from clientlens.types import Document, Mention
-
 
 
 def candidate_hits(text: str, families: FamilySet) -> list[tuple[int, int]]:
@@ -19,14 +18,18 @@ def candidate_hits(text: str, families: FamilySet) -> list[tuple[int, int]]:
 
 
 def detect_mentions(nlp: Language, documents: Sequence[Document], families: FamilySet,
-                    batch_size: int = 256) -> list[list[Mention]]:
-    """Return the mentions of each document, in document order."""
+                    batch_size: int = 256, max_sentence: int = 2 * REACH,
+                    max_window: int = MAX_WINDOW) -> list[list[Mention]]:
+    """Return the mentions of each document, in document order.
+
+    spaCy sees windows of at most `max_window` characters (see `mention_windows`).
+    """
     jobs: list[tuple[int, int]] = []
     texts: list[str] = []
     for index, doc in enumerate(documents):
         hits = candidate_hits(doc.text, families)
         body_blocks = [b for b in doc.blocks if b.scope != "code"]
-        for lo, hi in mention_windows(doc.text, hits, body_blocks):
+        for lo, hi in mention_windows(doc.text, hits, body_blocks, max_sentence, max_window):
             jobs.append((index, lo))
             texts.append(doc.text[lo:hi])
     results: list[list[Mention]] = [[] for _ in documents]
