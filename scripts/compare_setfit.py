@@ -29,6 +29,8 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--out", type=Path, default=Path("runs/setfit.json"))
+    parser.add_argument("--predict", type=Path, help="a .jsonl of {id, text}: write the SetFit-style model's "
+                                                    "probabilities for them to OUT's folder as setfit.predictions.jsonl")
     args = parser.parse_args()
 
     import torch
@@ -93,6 +95,14 @@ def main() -> None:
         plain = json.loads(metrics.read_text())["framing, dev"]
         result["plain_fine_tune"] = {"dev_macro_f1": plain["macro_f1"], "dev_macro_f1_no_term": plain.get("macro_f1_no_term")}
     args.out.parent.mkdir(parents=True, exist_ok=True)
+    if args.predict:
+        records = [json.loads(line) for line in args.predict.read_text().splitlines() if line.strip()]
+        extra = _cache_bottom(base, _encode(tokenizer, [r["text"] for r in records], 128), 4, 64)
+        with torch.inference_mode():
+            px = torch.cat([embed(extra[i:i + 64]) for i in range(0, len(extra), 64)]).numpy()
+        lines = [json.dumps({"id": r["id"], "scores": dict(zip(head.classes_, map(float, p)))})
+                 for r, p in zip(records, head.predict_proba(px))]
+        (args.out.parent / "setfit.predictions.jsonl").write_text("\n".join(lines) + "\n")
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
 

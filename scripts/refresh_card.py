@@ -5,6 +5,10 @@ and rewrites config.json, README.md (the model card) and metrics.json in place, 
 `clientlens train` would have for these weights.
 
     python3 scripts/refresh_card.py [models/framing]
+    python3 scripts/refresh_card.py models/framing --render-only   # README.md from training.json + metrics.json
+
+--render-only measures nothing: it renders the card again from the saved summary and metrics
+(after a section such as "comparison" was added to training.json by hand).
 """
 
 from __future__ import annotations
@@ -14,8 +18,28 @@ import sys
 from pathlib import Path
 
 
+def render_only(folder: Path) -> None:
+    """Rewrite README.md from training.json and metrics.json, measuring nothing."""
+    from clientlens.model.card import render_model_card
+    from clientlens.model.evaluate import EvalResult
+    from clientlens.model.framing import sha256_of
+
+    summary = json.loads((folder / "training.json").read_text())
+    fields = set(EvalResult.__dataclass_fields__) - {"extra"}
+    results = {}
+    for name, raw in json.loads((folder / "metrics.json").read_text()).items():
+        extra = {k: v for k, v in raw.items() if k not in fields}
+        results[name] = EvalResult(**{k: (tuple(v) if k == "labels" else v) for k, v in raw.items() if k in fields},
+                                   extra=extra)
+    (folder / "README.md").write_text(render_model_card(summary, results, sha256_of(folder / "model.safetensors")))
+    print(f"card rendered again in {folder}")
+
+
 def main() -> None:
-    folder = Path(sys.argv[1] if len(sys.argv) > 1 else "models/framing")
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    folder = Path(args[0] if args else "models/framing")
+    if "--render-only" in sys.argv:
+        return render_only(folder)
     from clientlens.model.data import load_records
     from clientlens.model.framing import FramingModel
     from clientlens.model.train import TrainConfig, _write_card, choose_sense_threshold

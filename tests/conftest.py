@@ -27,6 +27,19 @@ def auditor():
 
 
 @pytest.fixture(scope="session")
+def ray_cluster():
+    """Ray started once per test session on this machine with 2 CPUs, and shut down at the end."""
+    pytest.importorskip("ray", reason="the scale extra is not installed (pip install 'clientlens[scale]')")
+    from clientlens.scale.run import import_ray, start_ray
+
+    ray = import_ray()
+    started = start_ray(ray, None, 2)
+    yield ray
+    if started:
+        ray.shutdown()
+
+
+@pytest.fixture(scope="session")
 def mentions_of(nlp):
     """Return a function text -> list[Mention] using the rules only."""
 

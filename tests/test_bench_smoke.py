@@ -65,3 +65,21 @@ def test_bench_child_reports_time_and_memory(argv):
 ])
 def test_bench_model_recommends_fastest_within_one_point(rows, expected):
     assert bench_model.recommend(rows) == expected
+
+
+@pytest.mark.parametrize("pages, files", [(120, 3), (7, 2)])
+def test_bench_scale_archive_holds_every_page(tmp_path, pages, files):
+    pytest.importorskip("fastwarc", reason="the scale extra is not installed")
+    import bench_scale
+    from clientlens.ingest.warc import iter_warc
+
+    written = bench_scale.write_archive(tmp_path, pages, files)
+    read = [p for path in written for p in iter_warc(path, path.name, 1_000_000)]
+    assert len(written) == files and len(read) == pages and len({p.url for p in read}) == pages
+
+
+def test_bench_scale_driver_rate_runs():
+    pytest.importorskip("pyarrow")
+    import bench_scale
+
+    assert bench_scale.driver_rate(rows=300, shard_pages=100) > 0

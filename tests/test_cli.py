@@ -67,3 +67,52 @@ def test_cli_rule_lists_and_explains():
     assert listing.exit_code == 0 and "framing-mismatch" in listing.output
     detail = runner.invoke(app, ["rule", "mixed-terminology"])
     assert "Why it matters" in detail.output
+
+
+@pytest.mark.parametrize("command", ["audit", "contract", "classify", "rule", "train", "evaluate"])
+def test_cli_help_has_no_type_placeholders(command):
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "<list[" not in result.output and "{" + "paths}" not in result.output and "{source}" not in result.output
+    assert result.output.startswith("Usage: ")
+
+
+def test_cli_audit_help_names_its_arguments():
+    usage = runner.invoke(app, ["audit", "--help"]).output.splitlines()[0]
+    assert usage.endswith("audit [OPTIONS] PATH...")
+
+
+@pytest.mark.parametrize("command", ["audit", "contract"])
+def test_cli_bad_fail_on_is_one_line(command, tmp_path):
+    page = tmp_path / "a.md"
+    page.write_text("Our clients.", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "clientlens", command, str(page), "--no-model", "--fail-on", "warn"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr == ("clientlens: error: --fail-on 'warn': expected one of error, warning, info, never\n")
+
+
+def test_cli_text_report_off_a_terminal_never_wraps_a_row(tmp_path):
+    deep = tmp_path / "a-rather-long-folder-name" / "with-another-long-folder-inside"
+    deep.mkdir(parents=True)
+    (deep / "pricing-and-packages-for-small-businesses.md").write_text(
+        "Our clients stay. Every client has a partner. A customer asked about fees.\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "clientlens", "audit", str(tmp_path), "--no-model"],
+                          capture_output=True, text=True)
+    lines = proc.stdout.splitlines()
+    rows = [line for line in lines if "pricing-and-packages-for-small-businesses.md" in line]
+    assert len(rows) == 2  # one table row, one finding line, each whole
+    assert rows[1].endswith("| A [customer] asked about fees.")
+    assert not any(c in proc.stdout for c in "│┃━")
+
+
+@pytest.mark.parametrize("command", [["train", "--limit", "1"], ["evaluate", "--split", "dev"]])
+def test_cli_training_commands_say_how_to_install_the_extra(command, monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "datasets" else real(name, *a))
+    result = runner.invoke(app, command)
+    assert result.exit_code == 2
+    assert result.output == (f"clientlens: error: `clientlens {command[0]}` needs the training extra (datasets "
+                             "missing): pip install 'clientlens[train]' (in a checkout: pip install -e '.[train]')\n")

@@ -4,6 +4,7 @@ import json
 import os
 import shutil
 import stat
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,13 @@ from clientlens import fix
 from clientlens.cli import app
 from clientlens.config import Settings
 from clientlens.engine import Auditor
-from clientlens.fix import apply_edits, mention_edits, plan_fixes, render_diff
-from clientlens.judge.fixes import fix_article, indefinite_article
+from clientlens.fix import apply_edits, plan_fixes, render_diff
+from clientlens.ingest.html import load_html
+from clientlens.judge.finalise import excerpt, finalise_finding, fix_of
+from clientlens.judge.fixes import fix_article, indefinite_article, word_edits
+from clientlens.ingest.text import load_text
+from clientlens.types import (FIX_NEEDS_REVIEW, FIX_SAFE, DocumentReport, Edit, Finding, Kind, Mention, Sense, Severity,
+                              SiteReport)
 from tests.conftest import EXAMPLES
 
 runner = CliRunner()
@@ -60,18 +66,51 @@ def test_fix_article_keeps_case(old, word, new):
     ("Ask an *end-user* today.", "end-user", "customer", "Ask a *customer* today."),
     ("Ask a customer today.", "customer", "client", "Ask a client today."),
     ("Banana customer.", "customer", "end-user", "Banana end-user."),
-    ("<p>Our customer&rsquo;s file</p>", "customer’s", "client’s", "<p>Our client&rsquo;s file</p>"),
     ("CUSTOMERS' VIEW", "CUSTOMERS'", "CLIENTS'", "CLIENTS' VIEW"),
+    ("Our customer's file", "customer's", "customer's", "Our customer's file"),
 ])
-def test_fix_mention_edits(source, surface, suggestion, expected):
+def test_fix_word_edits(source, surface, suggestion, expected):
     start = source.lower().index(surface.lower()[:4])
-    edits = mention_edits(source, start, surface, suggestion)
+    edits = [Edit(a, b, new) for a, b, new in word_edits(source, start, surface, suggestion)]
     assert apply_edits(source, edits) == expected
 
 
-def test_fix_mention_edits_refuse_when_markup_splits_the_word():
-    source = "Our cust<b>omer</b> pays."
-    assert mention_edits(source, 4, "customer", "client") is None
+def _html_finding(source: str, word: str, suggestion: str, rule: str = "mixed-terminology") -> Finding:
+    doc = load_html(source, "page.html")
+    start = doc.text.index(word)
+    loc = doc.offsets.locate(start, start + len(word))
+    f = Finding(rule, Severity.WARNING, "m", loc.start, loc.end, loc.line, loc.column, suggestion)
+    return replace(f, fix=fix_of(f, doc, start, start + len(word), None))
+
+
+@pytest.mark.parametrize("source, word, suggestion, expected", [
+    ("<p>Our customer&rsquo;s file</p>", "customer’s", "client’s", "<p>Our client&rsquo;s file</p>"),
+    ("<p>Ask a <em>customer</em> now</p>", "customer", "end-user", "<p>Ask an <em>end-user</em> now</p>"),
+    ("<p>Our cust<b>omer</b> pays.</p>", "customer", "client", None),
+])
+def test_fix_edits_land_on_the_html_source_or_not_at_all(source, word, suggestion, expected):
+    f = _html_finding(source, word, suggestion)
+    if expected is None:
+        assert f.fix is None  # a word split by markup is not rewritten
+    else:
+        assert apply_edits(source, f.fix.edits) == expected
+
+
+@pytest.mark.parametrize("rule, role, applicability", [
+    ("mixed-terminology", "own", FIX_SAFE),
+    ("preferred-term", "generic", FIX_SAFE),
+    ("mixed-terminology", "third_party", FIX_NEEDS_REVIEW),
+    ("framing-mismatch", "own", FIX_NEEDS_REVIEW),
+    ("defined-term-synonym", "own", FIX_NEEDS_REVIEW),
+])
+def test_fix_applicability(rule, role, applicability, mentions_of):
+    text = "Every customer pays."
+    doc = load_text(text, "a.txt")
+    m = replace(mentions_of(text)[0], role=role)
+    f = Finding(rule, Severity.WARNING, "m", m.source_start, m.source_end, m.line, m.column, "client")
+    done = finalise_finding(f, doc, m, None)
+    assert done.fix.applicability == applicability
+    assert done.excerpt.text == text and done.excerpt.text[done.excerpt.start:done.excerpt.end] == "customer"
 
 
 def test_fix_round_trip_on_the_example_site(tmp_path):
@@ -226,3 +265,63 @@ def test_fix_round_trip_on_html_with_entities_title_and_alt(tmp_path):
                      .replace("Every customer&rsquo;s", "Every client&rsquo;s")
                      .replace("alt=\"A customer at", "alt=\"A client at"))
     assert "mixed-terminology" not in rules_in(audit_json(page))
+
+
+@pytest.mark.parametrize("text, word, markdown, expected", [
+    ("# Using the client portal\n\nMore.", "client", True, "Using the [client] portal"),
+    ("Upload it to the [client portal]          today.", "client", True, "Upload it to the [client] portal today."),
+    ("Our **customers** pay   monthly.\nThey   like it.", "customers", True, "Our [customers] pay monthly. They like it."),
+    ("Hello {{ site.name }} customers, welcome.", "customers", False, "Hello [customers], welcome."),
+    ("A *literal* customer star.", "customer", False, "A *literal* [customer] star."),
+])
+def test_fix_excerpt_reads_as_prose(text, word, markdown, expected):
+    """Markdown ingest blanks link targets and code with spaces; what is left of the markup is dropped."""
+    start = text.index(word)
+    e = excerpt(text, start, start + len(word), markdown)
+    assert e.text[:e.start] + "[" + e.text[e.start:e.end] + "]" + e.text[e.end:] == expected
+
+
+def test_fix_excerpt_is_trimmed_at_words_around_the_mention():
+    text = ("Word " * 40) + "and our customer " + ("stays " * 40) + "here."
+    start = text.index("customer")
+    e = excerpt(text, start, start + 8)
+    assert e.text.startswith("… Word") and e.text.endswith("stays …")
+    assert e.text[e.start:e.end] == "customer" and len(e.text) <= 2 * 60 + 8 + 4
+
+
+def _site_with_fixes(path: Path, text: str) -> SiteReport:
+    """A report on `path` with a safe fix on "customer", a needs-review one on the same word and one on "clients"."""
+    doc = load_text(text, str(path))
+    findings = []
+    for word, rule, suggestion in (("customer", "mixed-terminology", "client"),
+                                   ("customer", "framing-mismatch", "patron"),
+                                   ("clients", "framing-mismatch", "customers")):
+        start = text.index(word)
+        loc = doc.offsets.locate(start, start + len(word))
+        f = Finding(rule, Severity.WARNING, "m", loc.start, loc.end, loc.line, loc.column, suggestion)
+        mention = Mention(start, start + len(word), loc.line, loc.column, word, "x", Sense.PERSON, 0.9, "rule:test",
+                          source_start=loc.start, source_end=loc.end)
+        findings.append(finalise_finding(f, doc, mention))
+    report = DocumentReport(str(path), Kind.TEXT, findings=tuple(findings), text=text)
+    return SiteReport((report,), {}, None, 100.0, None, (), "x")
+
+
+@pytest.mark.parametrize("unsafe, expected, held_back, skipped", [
+    (False, "Our clients stay. A client asked.\n", 2, 0),
+    (True, "Our customers stay. A client asked.\n", 0, 1),
+])
+def test_fix_unsafe_fixes_apply_after_the_safe_ones(tmp_path, unsafe, expected, held_back, skipped):
+    page = tmp_path / "a.txt"
+    text = "Our clients stay. A customer asked.\n"
+    page.write_text(text, encoding="utf-8")
+    plan = plan_fixes(_site_with_fixes(page, text), unsafe)
+    assert plan.held_back == held_back
+    assert len([s for s in plan.skipped if "overlaps another fix" in s]) == skipped
+    assert apply_edits(text, plan.files[0].edits) == expected
+
+
+def test_cli_diff_with_unsafe_fixes_shows_them(tmp_path, monkeypatch):
+    page = tmp_path / "a.md"
+    page.write_text("Our clients stay. Clients return. A customer asked.\n", encoding="utf-8")
+    safe = runner.invoke(app, ["audit", str(page), "--no-model", "--diff", "--unsafe-fixes"])
+    assert safe.exit_code == 1 and "+Our clients stay. Clients return. A client asked." in safe.output

@@ -39,3 +39,19 @@ def test_golden_example_site_expectations(auditor):
     assert not by_name["it-security.html"].mixed and not by_name["client-portal.md"].mixed
     senses = {m.sense.value for m in by_name["client-portal.md"].mentions}
     assert senses == {"person", "non_person"}
+
+
+ARTICLE = EXAMPLES / "site" / "blog" / "client-or-customer.md"
+GOLDEN_ARTICLE = ROOT / "tests" / "golden" / "discussion-article.rules.json"
+
+
+def test_golden_discussion_article(auditor):
+    """A post about the two words, audited alone: a discussion, never mixed, no rewrites."""
+    actual = normalise(report_dict(auditor.audit_paths([str(ARTICLE)])))
+    if os.environ.get("CLIENTLENS_UPDATE_GOLDEN"):
+        GOLDEN_ARTICLE.write_text(json.dumps(actual, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert actual == json.loads(GOLDEN_ARTICLE.read_text(encoding="utf-8"))
+    doc = actual["documents"][0]
+    assert doc["discussion"] and not doc["mixed"] and doc["findings"] == []
+    roles = {m["role"] for m in doc["mentions"] if m["sense"] == "person"}
+    assert "discussion" in roles and "own" in roles  # the portal link outside the discussion still counts

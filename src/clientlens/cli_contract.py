@@ -15,32 +15,36 @@ import typer
 
 def register(app: typer.Typer) -> None:
     """Add the `contract` command to `app`."""
-    from clientlens.cli import (COLOR_OPT, CONFIG_OPT, FAIL_ON_OPT, FORMAT_OPT, JOBS_OPT, NO_MODEL_OPT, OUTPUT_OPT,
-                                FailOn, Format, color_wanted, fail, finish_command, import_spacy_without_torch,
-                                load_cli_settings, write_output)
+    from clientlens.cli import (COLOR_OPT, CONFIG_OPT, DEBUG_OPT, FAIL_ON_OPT, FORMAT_OPT, JOBS_OPT, NO_MODEL_OPT,
+                                OUTPUT_OPT, Format, check_fail_on, color_wanted, fail, finish_command,
+                                import_spacy_without_torch, load_cli_settings, set_debug, terminal_width,
+                                write_output)
     from clientlens.errors import ClientlensError
 
     @app.command()
     def contract(
-        paths: List[str] = typer.Argument(..., help="Contract files (.pdf, .docx, .txt, .md) or folders."),
+        paths: List[str] = typer.Argument(..., metavar="PATH...", help="Contract files (.pdf, .docx, .txt, .md) or folders."),
         fmt: Format = FORMAT_OPT,
         output: Optional[Path] = OUTPUT_OPT,
-        fail_on: Optional[FailOn] = FAIL_ON_OPT,
+        fail_on: Optional[str] = FAIL_ON_OPT,
         no_model: bool = NO_MODEL_OPT,
         config: Optional[Path] = CONFIG_OPT,
         color: Optional[bool] = COLOR_OPT,
         jobs: int = JOBS_OPT,
+        debug: bool = DEBUG_OPT,
     ) -> None:
         """Check contracts: the defined party term (Client, Customer...), its uses, and a 0-100 score."""
+        set_debug(debug)
         try:
-            settings = load_cli_settings(paths, config, fail_on=fail_on.value if fail_on else None,
+            settings = load_cli_settings(paths, config, fail_on=check_fail_on(fail_on),
                                          use_model=False if no_model else None)
             import_spacy_without_torch()
             from clientlens.engine import Auditor
             from clientlens.report import render
 
             report = run_with_progress(Auditor(settings, jobs=jobs), paths)
-            write_output(render(report, fmt.value, color=color_wanted(color, output)), output)
+            write_output(render(report, fmt.value, color=color_wanted(color, output), width=terminal_width(output)),
+                         output)
         except ClientlensError as exc:
             raise fail(str(exc))
         finish_command(report, settings)

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import typer
 
-corpus_app = typer.Typer(no_args_is_help=True, help="Build, check and count the labelled corpus.")
+from clientlens.cli_app import App
+
+corpus_app = App(no_args_is_help=True, help="Build, check and count the labelled corpus.")
 ROOT = typer.Option(Path("corpus"), "--corpus", help="Corpus folder (holds raw/ and schemas/).")
 
 

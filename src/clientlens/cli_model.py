@@ -12,18 +12,33 @@ import typer
 from clientlens.errors import ClientlensError
 
 
+# What `train` and `evaluate` import beyond the runtime dependencies (the [train] extra).
+TRAIN_MODULES = ("datasets", "transformers")
+
+
 def _fail(message: str) -> typer.Exit:
     typer.echo(f"clientlens: error: {message}", err=True)
     return typer.Exit(2)
 
 
+def require_train_extra(command: str) -> None:
+    """Raise ClientlensError saying how to install the training tools when one is missing."""
+    from importlib.util import find_spec
+
+    missing = [name for name in TRAIN_MODULES if find_spec(name) is None]
+    if missing:
+        raise ClientlensError(f"`clientlens {command}` needs the training extra ({', '.join(missing)} missing): "
+                              "pip install 'clientlens[train]' (in a checkout: pip install -e '.[train]')")
+
+
 def _progress():
-    """Return (callback, context) for a stderr progress bar with one task per phase."""
+    """Return (callback, context) for a stderr progress bar with one task per phase (steps done,
+    total, time left); where stderr is no terminal, a plain line per phase and every 30 s."""
     from clientlens.cli import progress_bar
 
     update, bar = progress_bar("training")
     if update is None:
-        return None, bar
+        return _progress_lines(), bar
     tasks: dict[str, int] = {}
 
     def callback(what: str, done: int, total: int) -> None:
@@ -34,20 +49,51 @@ def _progress():
     return callback, bar
 
 
+def _progress_lines():
+    """Return a progress callback that prints `training: PHASE STEP/TOTAL, ETA` lines to stderr
+    when a phase starts, ends, and at most every 30 seconds in between."""
+    import time
+
+    state = {"phase": None, "started": 0.0, "printed": 0.0, "first": 0}
+
+    def callback(what: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        kind = what.rstrip("0123456789/ ")  # "epoch 2/6" counts its steps across epochs
+        if kind != state["phase"]:
+            state.update(phase=kind, started=now, printed=0.0, first=done)
+        if done < total and now - state["printed"] < 30 and state["printed"]:
+            return
+        state["printed"] = now
+        rate = (done - state["first"]) / max(now - state["started"], 1e-9)
+        eta = f", about {int((total - done) / rate)} s left" if rate > 0 and done < total else ""
+        print(f"training: {what} {done}/{total}{eta}", file=sys.stderr, flush=True)
+
+    return callback
+
+
 def train_cmd(
     corpus: Path = typer.Option(Path("corpus"), "--corpus", help="Corpus folder (framing/ and sense/ splits)."),
     out: Path = typer.Option(Path("models/framing"), "--out", help="Model directory to write (atomically)."),
     epochs: int = typer.Option(6, "--epochs", help="Passes over the framing data."),
     seed: int = typer.Option(13, "--seed", help="Random seed (same seed, same model)."),
     limit: int = typer.Option(0, "--limit", help="Train on the first N passages only (0 = all)."),
+    sense_from: Optional[Path] = typer.Option(None, "--sense-from",
+                                              help="Keep the sense encoder and head of this model directory "
+                                                   "instead of training them (framing data changed only)."),
 ) -> None:
-    """Fine-tune the framing model on the corpus and write it with its model card."""
+    """Fine-tune the framing model on the corpus, calibrate it on dev and write it with its model card.
+
+    A quick run (--limit, or fewer --epochs than 6) writes a model whose version says it is no
+    release (1.4.0.dev0+quick)."""
     try:
+        require_train_extra("train")
         from clientlens.model.train import TrainConfig, train
+        from clientlens.pages import choose_page_policy
 
         callback, bar = _progress()
         with bar:
-            path = train(TrainConfig(corpus=corpus, out=out, epochs=epochs, seed=seed, limit=limit), callback)
+            path = train(TrainConfig(corpus=corpus, out=out, epochs=epochs, seed=seed, limit=limit,
+                                     sense_from=sense_from), callback, page_policy=choose_page_policy)
     except ClientlensError as exc:
         raise _fail(str(exc))
     except KeyboardInterrupt:
@@ -64,6 +110,7 @@ def evaluate_cmd(
 ) -> None:
     """Print precision, recall, F1 per label, macro-F1, a confusion matrix and calibration error."""
     try:
+        require_train_extra("evaluate")
         from clientlens.model.data import load_records
         from clientlens.model.evaluate import evaluate_framing, evaluate_sense, load_for_eval
 
@@ -91,7 +138,9 @@ def evaluate_cmd(
 
 
 def classify_cmd(
-    source: str = typer.Argument(..., help="A passage of text, or a .jsonl file of {\"id\", \"text\"} records."),
+    source: str = typer.Argument(..., metavar="TEXT|-|FILE.jsonl",
+                                 help="A passage of text, - to read one from standard input, or a .jsonl file "
+                                      "of {\"id\", \"text\"} records."),
     model: Optional[Path] = typer.Option(None, "--model", help="Model directory [default: the bundled model]."),
     fmt: str = typer.Option("text", "--format", help="text or jsonl."),
 ) -> None:
@@ -115,6 +164,11 @@ def classify_cmd(
 
 
 def _classify_inputs(source: str) -> list[dict]:
+    if source == "-":
+        source = sys.stdin.read()
+        if not source.strip():
+            raise ClientlensError("nothing to classify: standard input is empty")
+        return [{"id": "stdin", "text": source}]
     if not source.endswith(".jsonl"):
         if not source.strip():
             raise ClientlensError("nothing to classify: the text is empty")

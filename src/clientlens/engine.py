@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
+import itertools
+import logging
 import os
+import re
 from dataclasses import replace
 from typing import Callable, Iterable, Iterator, Sequence
 
 from clientlens import __version__
 from clientlens.config import Settings
+from clientlens.errors import internal_error
 from clientlens.ingest import load_documents
 from clientlens.judge.contract import analyse_contract, contract_document, counts_tally
-from clientlens.judge.document import judge_document, judge_failure
+from clientlens.judge.document import Tally, judge_document, judge_failure
+from clientlens.judge.finalise import finalise_site
 from clientlens.judge.site import judge_site, site_tally, target_family
-from clientlens.judge.framing import aggregate, mismatch_findings
-from clientlens.judge.suppress import check_rule_names, drop_suppressed, mark_mentions
-from clientlens.rules.detect import detect_mentions, iter_batches, mark_discussion
+from clientlens.judge.framing import document_framing, mismatch_findings, site_framing
+from clientlens.judge.roles import resolve_roles
+from clientlens.judge.suppress import check_rule_names, drop_suppressed
+from clientlens.rules.detect import detect_mentions, iter_batches
 from clientlens.rules.families import family_set
-from clientlens.types import Document, DocumentReport, Framing, InputFailure, Kind, Mention, SiteReport
+from clientlens.types import Document, DocumentReport, Framing, FramingPolicy, InputFailure, Kind, Mention, SiteReport
 
 Progress = Callable[[int, int], None]
+# Each document's mentions and framings, and {index in the batch: reason} for those that failed.
+Analysed = tuple[list[list[Mention]], list[list[Framing]], dict[int, str]]
 BATCH = 64
+log = logging.getLogger("clientlens")
 
 
 class Auditor:
@@ -57,10 +66,10 @@ class Auditor:
 
     def mentions(self, documents: Sequence[Document]) -> list[list[Mention]]:
         """Return the mentions of each document (rules first, the sense model where they are unsure)."""
-        found = detect_mentions(self.nlp, documents, self.families)
+        found = detect_mentions(self.nlp, documents, self.families, max_sentence=self.settings.max_sentence,
+                                max_window=self.settings.max_window)
         if self.framer is not None:
-            found = [mark_discussion(doc.text, ms) for doc, ms in
-                     zip(documents, self.framer.refine_senses(documents, found))]
+            found = self.framer.refine_senses(documents, found)
         return found
 
     def framings(self, documents: Sequence[Document], mentions: Sequence[Sequence[Mention]]) -> list[list[Framing]]:
@@ -71,61 +80,138 @@ class Auditor:
 
     def analyse(self, documents: Sequence[Document]) -> tuple[list[list[Mention]], list[list[Framing]]]:
         """Return the mentions and the framings of each document: the per-document work, no judging."""
+        documents = [_encodable(doc) for doc in documents]
         found = self.mentions(documents)
         return found, self.framings(documents, found)
+
+    def analyse_isolated(self, documents: Sequence[Document]) -> Analysed:
+        """Return `analyse` of a batch, plus {index: reason} for the documents whose analysis failed.
+
+        When the batch fails, each document is analysed on its own, so only the culprit is
+        lost: it gets empty results and a one-line reason naming it (the traceback goes to the
+        debug log).
+        """
+        _ = self.nlp, self.framer  # loaded outside the guard: a missing model stops the audit, as it should
+        try:
+            found, framed = self.analyse(documents)
+            return found, framed, {}
+        except Exception as exc:  # noqa: BLE001 - one document's failure must not lose the others
+            if len(documents) == 1:
+                return [[]], [[]], {0: internal_error(documents[0].path, exc, "analysing")}
+        found, framed, failed = [], [], {}
+        for i, doc in enumerate(documents):
+            one_found, one_framed, one_failed = self.analyse_isolated([doc])
+            found.extend(one_found)
+            framed.extend(one_framed)
+            failed.update({i: reason for reason in one_failed.values()})
+        return found, framed, failed
 
     def audit_all(self, items: Iterable[Document | InputFailure], progress: Progress | None = None) -> SiteReport:
         """Return the SiteReport of `items`; InputFailures become documents with an error.
 
         With `jobs` > 1 and more than one batch, the batches are analysed in worker processes;
-        the results come back in order and the site is judged here, over all of them.
+        the results come back in order and the site is judged here, over all of them. A
+        document whose analysis or judging fails becomes a document with an error too.
         """
-        items = list(items)
+        items = [self._within_limits(item) for item in items]
         documents = [d for d in items if isinstance(d, Document)]
         mentions: list[list[Mention]] = []
         framings: list[list[Framing]] = []
+        failed: dict[int, str] = {}
         done = 0
         batches = list(iter_batches(documents, BATCH))
-        results = self._in_workers(batches) if self.jobs > 1 and len(batches) > 1 else map(self.analyse, batches)
+        results = (self._in_workers(batches) if self.jobs > 1 and len(batches) > 1
+                   else map(self.analyse_isolated, batches))
         # Results first: zip then runs the worker generator to its end, which shuts the pool down.
-        for (found, framed), batch in zip(results, batches):
+        for (found, framed, bad), batch in zip(results, batches):
             mentions.extend(found)
             framings.extend(framed)
+            failed.update({done + i: reason for i, reason in bad.items()})
             done += len(batch)
             if progress:
                 progress(done, len(documents))
-        return self.judge(items, documents, mentions, framings)
+        return self._judge_isolated(items, documents, mentions, framings, failed)
+
+    def _within_limits(self, item: Document | InputFailure) -> Document | InputFailure:
+        """Return `item`, or an InputFailure for a document with more than `max-mentions` family words.
+
+        Each mention costs work in every later step (sense model, roles, judging), so a
+        document full of family words is refused before any of it, as a file over max-bytes is.
+        """
+        if isinstance(item, InputFailure):
+            return item
+        cap = self.settings.max_mentions
+        if sum(1 for _ in itertools.islice(self.families.finditer(item.text), cap + 1)) <= cap:
+            return item
+        return InputFailure(item.path, f"{item.path}: more than {cap:,} mentions of the family words (max-mentions); "
+                                       "split it into smaller documents", item.kind)
+
+    def _judge_isolated(self, items: list[Document | InputFailure], documents: list[Document],
+                        mentions: list[list[Mention]], framings: list[list[Framing]],
+                        failed: dict[int, str]) -> SiteReport:
+        """Return the finalised `judge` of the documents whose analysis succeeded; the failed
+        ones, and any whose judging alone fails, become InputFailures in their places."""
+        kept = _drop_failed(items, documents, mentions, framings, failed)
+        try:
+            return finalise_site(self.judge(*kept), kept[0])
+        except Exception as exc:  # noqa: BLE001 - look for the document that cannot be judged
+            unjudgeable = self._unjudgeable(*kept[1:])
+            if not unjudgeable:
+                raise
+            log.debug("judging the site failed (%s); judged the documents one by one", exc)
+        kept = _drop_failed(*kept, unjudgeable)
+        return finalise_site(self.judge(*kept), kept[0])
+
+    def _unjudgeable(self, documents: list[Document], mentions: list[list[Mention]],
+                     framings: list[list[Framing]]) -> dict[int, str]:
+        failed = {}
+        for i, doc in enumerate(documents):
+            try:
+                finalise_site(self.judge([doc], [doc], [mentions[i]], [framings[i]]), [doc])
+            except Exception as exc:  # noqa: BLE001 - this document is the culprit
+                failed[i] = internal_error(doc.path, exc, "judging")
+        return failed
 
     def judge(self, items: Sequence[Document | InputFailure], documents: Sequence[Document],
-              mentions: Sequence[Sequence[Mention]], framings: Sequence[Sequence[Framing]]) -> SiteReport:
-        """Return the SiteReport, judging each document against the site's target family and each
-        contract on its own, by the analysis `clientlens contract` uses."""
+              mentions: Sequence[Sequence[Mention]], framings: Sequence[Sequence[Framing]],
+              site: Tally | None = None) -> SiteReport:
+        """Return the SiteReport: roles resolved per document, then each document judged against
+        the site's target family (or its own, with `scope = "document"`), and each contract on its
+        own, by the analysis `clientlens contract` uses.
+
+        `site` is the Tally of the whole site when `documents` are only some of its pages
+        (the Ray engine judges pages in batches); by default it is counted from `mentions`,
+        contracts left out.
+        """
         names = list(self.families.families)
-        # Allowed phrases and suppressed mentions must not count towards the site's dominant family either.
-        mentions = [mark_mentions(d, ms, self.settings) for d, ms in zip(documents, mentions)]
+        resolved = [resolve_roles(d, ms, self.settings) for d, ms in zip(documents, mentions)]
+        mentions = [ms for ms, _ in resolved]
         contracts = [analyse_contract(d, ms, self.families, self.settings) for d, ms in zip(documents, mentions)]
-        site = site_tally([ms for ms, c in zip(mentions, contracts) if c is None], names)
-        target = target_family(self.settings.preferred, site)
+        if site is None:
+            site = site_tally([ms for ms, c in zip(mentions, contracts) if c is None], names)
         by_id = {id(d): i for i, d in enumerate(documents)}
+        policy = self.framing_policy()
         reports: list[DocumentReport] = []
         for item in items:
             if isinstance(item, InputFailure):
                 reports.append(drop_suppressed(judge_failure(item, self.settings, names), None, self.settings))
                 continue
             i = by_id[id(item)]
-            framing = aggregate(framings[i])
+            framing = document_framing(framings[i], policy)
             if contracts[i] is not None:
                 report = contract_document(item, contracts[i], framings[i], framing, self.settings, self.families)
             else:
-                extra = mismatch_findings(mentions[i], framings[i], self.settings, self.families)
+                against = site if self.settings.scope == "site" else site_tally([mentions[i]], names)
+                target = target_family(self.settings.preferred, against)
+                extra = mismatch_findings(mentions[i], framings[i], self.settings, self.families, target, framing,
+                                          policy)
                 report = judge_document(item, mentions[i], framings[i], self.settings, self.families,
-                                        target, site, extra)
-            reports.append(replace(drop_suppressed(report, item, self.settings), framing=framing))
-        framed = [r for r in reports if r.framing is not None]
-        site_framing = aggregate([r.framing for r in framed], [max(len(r.text), 1) for r in framed])
+                                        target, against, extra, resolved[i][1].discussion)
+            reports.append(replace(drop_suppressed(report, item, self.settings), framing=framing,
+                                   reader=resolved[i][1].reader.because))
         if documents and all(c is not None for c in contracts):
             site = counts_tally(reports, names)  # only contracts: the summary adds up their party counts
-        return judge_site(reports, site, __version__, self.model_info(), site_framing)
+        return judge_site(reports, site, __version__, self.model_info(), _site_framing(reports))
 
     def model_info(self):
         """Return the framing model's ModelInfo (None when no model is used), without loading it
@@ -134,20 +220,36 @@ class Auditor:
             return self._worker_info[0]
         return self.framer.info if self.framer else None
 
-    def _in_workers(self, batches: list[list[Document]]) -> Iterator[tuple[list[list[Mention]], list[list[Framing]]]]:
+    def framing_policy(self) -> FramingPolicy:
+        """Return how the model's framings are judged (saved with the model), without loading it
+        here when worker processes already did."""
+        if not self._framer_loaded and self._worker_info is not None:
+            return self._worker_info[1]
+        return self.framer.model.config.policy if self.framer else FramingPolicy()
+
+    def _in_workers(self, batches: list[list[Document]]) -> Iterator[Analysed]:
         from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
 
         global _PARENT
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
         threads = max(cores // self.jobs, 1)
         _ = self.nlp  # built once here: workers started with fork inherit it (with spawn, each builds its own)
         _PARENT = self
+        done = 0
         try:
             with ProcessPoolExecutor(min(self.jobs, len(batches)), initializer=_start_worker,
                                      initargs=(self.settings, threads)) as pool:
-                for found, framed, info in pool.map(_analyse_in_worker, batches):
-                    self._worker_info = (info,)
-                    yield found, framed
+                for found, framed, failed, info, policy in pool.map(_analyse_in_worker, batches):
+                    self._worker_info = (info, policy)
+                    done += 1
+                    yield found, framed, failed
+        except BrokenProcessPool as exc:
+            # A worker died (killed for memory, a crash in a library): the batches it left are
+            # analysed here, one document at a time where they fail.
+            log.debug("a worker process died (%s); analysing the %d batches left in this process",
+                      exc, len(batches) - done)
+            yield from map(self.analyse_isolated, batches[done:])
         finally:
             _PARENT = None
 
@@ -172,14 +274,42 @@ class Auditor:
             reports.extend(self.audit_all(batch).documents)
             if progress:
                 progress(len(reports), 0)
-        framed = [r for r in reports if r.framing is not None]
-        site_framing = aggregate([r.framing for r in framed], [max(len(r.text), 1) for r in framed])
         return judge_site(reports, counts_tally(reports, list(self.families.families)), __version__,
-                          self.model_info(), site_framing)
+                          self.model_info(), _site_framing(reports))
 
     def contract_paths(self, paths: Iterable[str], progress: Progress | None = None) -> SiteReport:
         """Return the contract SiteReport of PDF, DOCX, text and Markdown files and folders."""
         return self.contract_all(load_documents(paths, self.settings), progress)
+
+
+def _site_framing(reports: Sequence[DocumentReport]):
+    return site_framing([(r.framing, len(r.text)) for r in reports if r.framing is not None])
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _encodable(doc: Document) -> Document:
+    """Return `doc` with each lone surrogate (text that is not Unicode) read as U+FFFD.
+
+    spaCy and the model's tokenizer encode text as UTF-8 and fail on a lone surrogate; one
+    character for one keeps every offset, so the document is judged with its own text.
+    """
+    if not _SURROGATE.search(doc.text):
+        return doc
+    return replace(doc, text=_SURROGATE.sub("\ufffd", doc.text))
+
+
+def _drop_failed(items: list[Document | InputFailure], documents: list[Document], mentions: list[list[Mention]],
+                 framings: list[list[Framing]], failed: dict[int, str]) -> tuple[list, list, list, list]:
+    """Return (items, documents, mentions, framings) with the `failed` documents turned into InputFailures."""
+    if not failed:
+        return items, documents, mentions, framings
+    as_failure = {id(documents[i]): InputFailure(documents[i].path, reason, documents[i].kind)
+                  for i, reason in failed.items()}
+    keep = [i for i in range(len(documents)) if i not in failed]
+    return ([as_failure.get(id(item), item) for item in items], [documents[i] for i in keep],
+            [mentions[i] for i in keep], [framings[i] for i in keep])
 
 
 _WORKER: Auditor | None = None
@@ -193,7 +323,8 @@ def _start_worker(settings: Settings, threads: int) -> None:
     _WORKER = _PARENT if _PARENT is not None and _PARENT.settings == settings else Auditor(settings)
 
 
-def _analyse_in_worker(batch: list[Document]) -> tuple[list[list[Mention]], list[list[Framing]], object]:
+def _analyse_in_worker(batch: list[Document]) -> tuple[list[list[Mention]], list[list[Framing]], dict[int, str],
+                                                      object, object]:
     assert _WORKER is not None
-    found, framed = _WORKER.analyse(batch)
-    return found, framed, _WORKER.model_info()
+    found, framed, failed = _WORKER.analyse_isolated(batch)
+    return found, framed, failed, _WORKER.model_info(), _WORKER.framing_policy()

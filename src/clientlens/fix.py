@@ -1,10 +1,10 @@
-"""--fix and --diff: rewrite the minority mentions an audit found, in the source files themselves.
+"""--fix and --diff: apply the fixes an audit attached to its findings, in the source files themselves.
 
-Only findings of the terminology rules (mixed-terminology, preferred-term) that carry a
-suggestion are fixed, and only in .txt, .md and .html files: software senses, meta
-mentions, code and URLs never get such findings, so they are never touched. Edits use
-the findings' source offsets; everything else in the file (encoding, byte-order mark,
-newlines) is written back byte for byte.
+Each finding's Fix (judge/finalise.py) holds source edits and an applicability: `--fix`
+applies the "safe" ones (a terminology rewrite of the author's own word), `--unsafe-fixes`
+also those that "need review" (framing suggestions, someone else's people, contract
+terms). Only .txt, .md and .html files are rewritten; everything else in a file
+(encoding, byte-order mark, newlines) is written back byte for byte.
 """
 
 from __future__ import annotations
@@ -22,27 +22,16 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from clientlens.errors import ClientlensError, InputError
-from clientlens.ingest.decode import decode_bytes
-from clientlens.judge.fixes import fix_article
+from clientlens.ingest.decode import decode_bytes, utf16_codec
 from clientlens.judge.suppress import TERMINOLOGY_RULES, normal_path
-from clientlens.types import DocumentReport, Finding, SiteReport
+from clientlens.types import FIX_SAFE, DocumentReport, Edit, Finding, SiteReport
 
 FIXABLE_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".mdx", ".html", ".htm", ".xhtml"})
-# "a"/"an" right before the mention, across spaces, one line break or emphasis marks.
-_ARTICLE = re.compile(r"(?<![\w'’&;-])(an|a)(?:[ \t]+|[ \t]*\r?\n[ \t]*)[*_]{0,3}$", re.IGNORECASE)
+# What an edit may replace: letters of a word, hyphens, apostrophes ("a"/"an", the changed part
+# of a family word). Anything else in the source there means the file is not what was audited.
+_WORD = re.compile(r"[\w'’-]*")
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
          (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
-
-
-@dataclass(frozen=True)
-class Edit:
-    """One replacement in a source text: [start, end) becomes `new`; kind is "mention" or "article"."""
-
-    start: int
-    end: int
-    old: str
-    new: str
-    kind: str = "mention"
 
 
 @dataclass(frozen=True)
@@ -56,11 +45,7 @@ class FileFix:
     edits: tuple[Edit, ...]
     bom: bytes
     codec: str
-
-    @property
-    def mentions(self) -> int:
-        """Return the number of mentions rewritten (articles not counted)."""
-        return sum(1 for e in self.edits if e.kind == "mention")
+    fixes: int = 0
 
     def encoded(self) -> bytes:
         """Return the fixed file's bytes, in the file's own encoding."""
@@ -69,29 +54,34 @@ class FileFix:
 
 @dataclass(frozen=True)
 class FixPlan:
-    """Every file to rewrite, and one line per finding or file that cannot be fixed safely."""
+    """Every file to rewrite, one line per finding or file that cannot be fixed, and the fixes held back."""
 
     files: tuple[FileFix, ...]
     skipped: tuple[str, ...]
+    held_back: int = 0
 
     @property
-    def mentions(self) -> int:
-        """Return the number of mentions the plan rewrites."""
-        return sum(f.mentions for f in self.files)
+    def fixes(self) -> int:
+        """Return the number of findings the plan fixes."""
+        return sum(f.fixes for f in self.files)
 
 
-def fixable(f: Finding) -> bool:
-    """Return True for a finding --fix may apply: a terminology rule with a suggestion."""
-    return f.rule in TERMINOLOGY_RULES and bool(f.suggestion)
+def wanted(f: Finding, unsafe: bool) -> bool:
+    """Return True for a finding whose fix this run applies: a safe one, or any with `unsafe`."""
+    return f.fix is not None and (unsafe or f.fix.applicability == FIX_SAFE)
 
 
-def plan_fixes(report: SiteReport) -> FixPlan:
+def plan_fixes(report: SiteReport, unsafe: bool = False) -> FixPlan:
     """Return the FixPlan of a report: the edits per file, reading each file once."""
     files: list[FileFix] = []
     skipped: list[str] = []
     seen: set[str] = set()
+    held_back = sum(1 for f in report.findings if f.fix is not None and not wanted(f, unsafe))
     for doc in report.documents:
-        findings = [f for f in doc.findings if fixable(f)]
+        findings = [f for f in doc.findings if wanted(f, unsafe)]
+        skipped += [f"{doc.path}:{f.line}:{f.column}: the source around '{_word(f)}' holds markup, left as it is"
+                    for f in doc.findings if f.fix is None and f.suggestion and f.excerpt is not None
+                    and (unsafe or f.rule in TERMINOLOGY_RULES)]
         path = Path(doc.path)
         if not findings or doc.error:
             continue
@@ -110,11 +100,15 @@ def plan_fixes(report: SiteReport) -> FixPlan:
         skipped.extend(reasons)
         if fix.edits:
             files.append(fix)
-    return FixPlan(tuple(files), tuple(skipped))
+    return FixPlan(tuple(files), tuple(skipped), held_back)
 
 
 def plan_file(path: Path, doc: DocumentReport, findings: Sequence[Finding]) -> tuple[FileFix, list[str]] | str:
-    """Return (the FileFix of one file, reasons for findings left alone), or a reason to leave the file."""
+    """Return (the FileFix of one file, reasons for findings left alone), or a reason to leave the file.
+
+    Safe fixes go first; a fix whose edits overlap one already taken is left out (two findings
+    on one word), as ruff does, and named.
+    """
     try:
         original = path.read_bytes()
         source = decode_bytes(original, str(path))
@@ -123,46 +117,32 @@ def plan_file(path: Path, doc: DocumentReport, findings: Sequence[Finding]) -> t
     encoding = _encoding_of(original, source)
     if encoding is None:
         return f"{doc.path}: its encoding cannot be written back byte for byte, left as it is"
-    surfaces = {(m.source_start, m.source_end): m.surface for m in doc.mentions}
-    edits: list[Edit] = []
+    taken: list[Edit] = []
     reasons: list[str] = []
-    done: set[tuple[int, int]] = set()
-    for f in sorted(findings, key=lambda f: f.start):
-        if (f.start, f.end) in done:
-            continue
-        done.add((f.start, f.end))
-        surface = surfaces.get((f.start, f.end), source[f.start:f.end])
-        found = mention_edits(source, f.start, surface, f.suggestion or "")
-        if found is None:
-            reasons.append(f"{doc.path}:{f.line}:{f.column}: the source around '{surface}' holds markup, left as it is")
+    applied = 0
+    for f in sorted(findings, key=lambda f: (f.fix.applicability != FIX_SAFE, f.start)):  # type: ignore[union-attr]
+        edits = f.fix.edits  # type: ignore[union-attr]
+        if all(e in taken for e in edits):
+            continue  # the same fix twice (two findings with one suggestion)
+        where = f"{doc.path}:{f.line}:{f.column}"
+        if any(_overlaps(e, t) for e in edits for t in taken):
+            reasons.append(f"{where}: '{f.suggestion}' overlaps another fix of the same words, left as it is")
+        elif not all(e.end <= len(source) and _WORD.fullmatch(source, e.start, e.end) for e in edits):
+            reasons.append(f"{where}: the source there is not the audited word, left as it is")
         else:
-            edits.extend(found)
-    after = apply_edits(source, edits)
-    return FileFix(path, original, source, after, tuple(edits), *encoding), reasons
+            taken.extend(edits)
+            applied += 1
+    after = apply_edits(source, taken)
+    return FileFix(path, original, source, after, tuple(sorted(taken, key=lambda e: e.start)), *encoding,
+                   fixes=applied), reasons
 
 
-def mention_edits(source: str, start: int, surface: str, suggestion: str) -> list[Edit] | None:
-    """Return the edits that turn `surface` at `start` into `suggestion` (and fix "a"/"an" before it).
+def _word(f: Finding) -> str:
+    return f.excerpt.text[f.excerpt.start:f.excerpt.end] if f.excerpt else ""
 
-    Only the differing middle of the word is replaced, so an entity in an unchanged part
-    (`customer&rsquo;s` -> `client&rsquo;s`) survives; None when the source does not hold
-    the word's letters there.
-    """
-    if surface == suggestion:
-        return []
-    prefix = len(os.path.commonprefix([surface, suggestion]))
-    suffix = len(os.path.commonprefix([surface[prefix:][::-1], suggestion[prefix:][::-1]]))
-    old_end, new_end = len(surface) - suffix, len(suggestion) - suffix
-    if source[start:start + old_end] != surface[:old_end]:
-        return None
-    edits = [Edit(start + prefix, start + old_end, surface[prefix:old_end], suggestion[prefix:new_end])]
-    article = _ARTICLE.search(source, max(0, start - 16), start)
-    if article is not None:
-        old = article.group(1)
-        new = fix_article(old, suggestion)
-        if new != old:
-            edits.insert(0, Edit(article.start(1), article.end(1), old, new, "article"))
-    return edits
+
+def _overlaps(a: Edit, b: Edit) -> bool:
+    return a.start < b.end and b.start < a.end or (a.start == b.start and a != b)
 
 
 def apply_edits(text: str, edits: Iterable[Edit]) -> str:
@@ -170,7 +150,7 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     out, last = [], 0
     for e in sorted(edits, key=lambda e: e.start):
         out.append(text[last:e.start])
-        out.append(e.new)
+        out.append(e.replacement)
         last = e.end
     out.append(text[last:])
     return "".join(out)
@@ -180,7 +160,7 @@ def _encoding_of(data: bytes, text: str) -> tuple[bytes, str] | None:
     # Whatever decode_bytes chose, keep the encoding that gives back the very same bytes.
     candidates = [(bom, codec) for bom, codec in _BOMS if data.startswith(bom)][:1]
     if not candidates:
-        candidates = [(b"", "utf-8"), (b"", "cp1252"), (b"", "latin-1")]
+        candidates = [(b"", "utf-8"), (b"", "cp1252"), (b"", "latin-1"), (b"", utf16_codec(data) or "utf-8")]
     for bom, codec in candidates:
         try:
             if bom + text.encode(codec) == data:
@@ -250,7 +230,8 @@ def apply_fixes(plan: FixPlan, force: bool = False) -> int:
 
 
 def write_atomic(path: Path, data: bytes, expect: bytes | None = None) -> None:
-    """Replace the file at `path` (a symlink's target) with `data` via a temp file, keeping its mode.
+    """Replace the file at `path` (a symlink's target) with `data` via a temp file, keeping its
+    mode, and its owner and group where the process may set them (as root, or a group of its own).
 
     With `expect`, refuse when the file no longer holds those bytes (edited since the audit).
     """
@@ -258,7 +239,8 @@ def write_atomic(path: Path, data: bytes, expect: bytes | None = None) -> None:
     try:
         if expect is not None and real.read_bytes() != expect:
             raise ClientlensError(f"--fix: {path} changed while it was being audited; run the audit again")
-        mode = stat.S_IMODE(real.stat().st_mode)
+        info = real.stat()
+        mode = stat.S_IMODE(info.st_mode)
         fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".clientlens.tmp", dir=real.parent)
     except OSError as exc:
         raise ClientlensError(f"cannot fix {path}: {exc.strerror or exc}") from None
@@ -267,9 +249,23 @@ def write_atomic(path: Path, data: bytes, expect: bytes | None = None) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
+        _keep_owner(tmp, info.st_uid, info.st_gid)
+        os.chmod(tmp, mode)  # after chown, which may clear set-id bits
         os.replace(tmp, real)
     except OSError as exc:
         with suppress(OSError):
             os.unlink(tmp)
         raise ClientlensError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _keep_owner(path: str, uid: int, gid: int) -> None:
+    # The temporary file belongs to whoever runs the fix; put the original owner back. Only root
+    # may give a file away: anyone else keeps it (as an editor's save would), group permitting.
+    if not hasattr(os, "chown"):
+        return
+    for owner, group in ((uid, gid), (-1, gid)):
+        try:
+            os.chown(path, owner, group)
+            return
+        except PermissionError:
+            continue

@@ -71,6 +71,12 @@ class OffsetMap:
     line_starts: tuple[int, ...] = (0,)
     segments: tuple[tuple[int, int, int], ...] = ()
     page_starts: tuple[int, ...] = ()
+    # The segments' text starts, computed once: bisecting a list rebuilt per call made an HTML
+    # page with many mentions quadratic.
+    _keys: tuple[int, ...] = field(init=False, repr=False, compare=False, default=())
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_keys", tuple(s[0] for s in self.segments))
 
     @staticmethod
     def for_source(source: str, segments: tuple[tuple[int, int, int], ...] = (),
@@ -88,8 +94,7 @@ class OffsetMap:
         """Return the source offset for a text offset."""
         if not self.segments:
             return text_offset
-        keys = [s[0] for s in self.segments]
-        i = max(bisect.bisect_right(keys, text_offset) - 1, 0)
+        i = max(bisect.bisect_right(self._keys, text_offset) - 1, 0)
         t0, s0, length = self.segments[i]
         delta = min(max(text_offset - t0, 0), length)
         return s0 + delta
@@ -142,12 +147,40 @@ class Document:
     meta: Mapping[str, str] = field(default_factory=dict)
     comments: tuple[Comment, ...] = ()
 
+    _block_starts: tuple[int, ...] | None = field(init=False, repr=False, compare=False, default=None)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_block_starts", disjoint_starts(self.blocks))
+
     def scope_at(self, offset: int) -> str:
         """Return the scope of the block holding `offset`, or "body"."""
-        for block in self.blocks:
-            if block.start <= offset < block.end:
-                return block.scope
-        return "body"
+        block = block_at(self.blocks, offset, self._block_starts)
+        return block.scope if block is not None else "body"
+
+
+def disjoint_starts(blocks: tuple[Block, ...] | list[Block]) -> tuple[int, ...] | None:
+    """Return the blocks' starts when the blocks are sorted and do not overlap, else None.
+
+    Then `block_at` finds a block by bisection instead of a scan of every block.
+    """
+    starts = []
+    end = 0
+    for block in blocks:
+        if block.start < end or block.end < block.start:
+            return None
+        starts.append(block.start)
+        end = block.end
+    return tuple(starts)
+
+
+def block_at(blocks: tuple[Block, ...] | list[Block], offset: int, starts: tuple[int, ...] | None) -> Block | None:
+    """Return the first of `blocks` holding `offset` (None if none); `starts` from `disjoint_starts`."""
+    if starts is None:
+        return next((b for b in blocks if b.start <= offset < b.end), None)
+    i = bisect.bisect_right(starts, offset) - 1
+    if i >= 0 and blocks[i].start <= offset < blocks[i].end:
+        return blocks[i]
+    return None
 
 
 @dataclass(frozen=True)
@@ -181,7 +214,10 @@ class Mention:
     general), "discussion" (inside talk about the words), "term" (a fixed name that is not a
     choice of word: "customer relationship management", a product name), "allowed" (inside
     an allowed phrase) and "suppressed" (under a directive or a per-file ignore).
-    `role_because` is the resolver's reason. Only own and generic person mentions count.
+    `role_because` is the resolver's reason, and `group` whose people they are: "ours" (own and
+    generic), "reader" (a business reader's own clients or customers) or "others" (someone else's:
+    a client's customers, another firm's); consistency is judged per group. Only own and generic
+    person mentions count towards the author's word.
     """
 
     start: int
@@ -199,6 +235,7 @@ class Mention:
     source_start: int = -1
     source_end: int = -1
     role_because: str = ""
+    group: str = ""
 
     @property
     def counts(self) -> bool:
@@ -217,18 +254,86 @@ class Passage:
 
 @dataclass(frozen=True)
 class Framing:
-    """The framing of a passage (or, aggregated, of a document or site)."""
+    """The framing of a passage (or, aggregated, of a document or site).
+
+    `evidence` is set on a document's aggregate: the passage framings (at most three) that
+    weighed most for its label, strongest first; empty on passages and sites.
+    """
 
     label: str
     scores: Mapping[str, float]
     passage: Passage | None = None
     cues: tuple[str, ...] = ()
     model: str = ""
+    evidence: tuple["Framing", ...] = ()
+
+
+@dataclass(frozen=True)
+class FramingPolicy:
+    """How the judge turns passage framings into a document's framing and mismatch findings.
+
+    Saved with the model (chosen on the corpus dev split when it was trained):
+    `neutral_weight` scales the neutral mass of a document before its label is taken, so
+    neutral wins only where framing evidence is thin; `mismatch_threshold` is the calibrated
+    passage probability a framing-mismatch finding needs.
+    """
+
+    neutral_weight: float = 1.0
+    mismatch_threshold: float = 0.8
+
+
+FIX_SAFE = "safe"
+FIX_NEEDS_REVIEW = "needs-review"
+APPLICABILITIES = (FIX_SAFE, FIX_NEEDS_REVIEW)
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """The readable sentence around a finding, trimmed around the mention, which is `text[start:end]`.
+
+    Taken from `Document.text` (markup-free, whitespace runs collapsed), so its offsets are
+    its own, not source offsets; "…" marks where it was trimmed.
+    """
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One replacement in the source: [start, end) (source offsets) becomes `replacement`.
+
+    `line`/`column` (1-based) are where `start` lies in the source.
+    """
+
+    start: int
+    end: int
+    replacement: str
+    line: int = 1
+    column: int = 1
+
+
+@dataclass(frozen=True)
+class Fix:
+    """The edits that apply a finding's suggestion, and whether they can be applied unreviewed.
+
+    `applicability` is "safe" (`--fix` applies it: a rewrite of the author's own word that
+    keeps case, number and possessive) or "needs-review" (`--unsafe-fixes` applies it too:
+    a framing suggestion, someone else's people, a contract's defined term).
+    """
+
+    edits: tuple[Edit, ...]
+    applicability: str
+    message: str
 
 
 @dataclass(frozen=True)
 class Finding:
-    """A problem worth telling the user about, with where, why and what to write instead."""
+    """A problem worth telling the user about, with where, why and what to write instead.
+
+    `excerpt` and `fix` are filled in once, after judging (judge/finalise.py); writers only read them.
+    """
 
     rule: str
     severity: Severity
@@ -241,6 +346,8 @@ class Finding:
     because: str = ""
     related: tuple[Location, ...] = ()
     page: int | None = None  # 1-based page of a paged source (PDF); None elsewhere
+    excerpt: Excerpt | None = None
+    fix: Fix | None = None
 
 
 @dataclass(frozen=True)
@@ -269,6 +376,11 @@ class DocumentReport:
     framing: Framing | None = None
     contract: object | None = None
     text: str = ""
+    discussion: str | None = None  # why the document discusses the words, when it does
+    # Person mentions of other people than the author's, per group ("reader", "others") and family.
+    groups: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    mixed_groups: tuple[str, ...] = ()  # the groups ("ours", "reader", "others") named with both words
+    reader: str = ""  # who the document addresses, as the role resolver read it
 
 
 @dataclass(frozen=True)

@@ -100,3 +100,37 @@ def test_corpus_sense_second_pass_agreement_counts_each_mention(tiny_corpus):
 def test_corpus_shipped_sense_second_pass_is_measured():
     s = corpus_stats(CORPUS)["sense_second_pass"]
     assert s["n"] == 400 and 0.0 <= s["cohen_kappa"] <= 1.0
+
+
+def test_corpus_pages_keep_their_passages_in_one_split(tiny_corpus):
+    (tiny_corpus / "raw" / "framing" / "t-02.txt").write_text(
+        "## page t-9 | customer | saas | pricing-page\n"
+        "~ # Plans\n"
+        "customer | saas | pricing |  | The Team plan costs nine pounds a month per seat.\n"
+        "neutral | saas | docs |  | Export your data as a CSV file from the settings page.\n"
+        "~ Home · Pricing · Blog\n"
+        "## end\n"
+        "neutral | saas | docs |  | A stand-alone passage after the page has ended.\n")
+    report = build(tiny_corpus)
+    pages = [json.loads(l) for s in ("train", "dev", "test") for l in (tiny_corpus / "pages" / f"{s}.jsonl").read_text().splitlines()]
+    assert len(pages) == 1 and pages[0]["label"] == "customer" and pages[0]["shape"] == "pricing-page"
+    assert pages[0]["text"].startswith("# Plans\n\nThe Team plan") and "Home · Pricing" in pages[0]["text"]
+    rows = {json.loads(l)["id"]: (s, json.loads(l)) for s in ("train", "dev", "test")
+            for l in (tiny_corpus / "framing" / f"{s}.jsonl").read_text().splitlines()}
+    assert {rows[i][0] for i in pages[0]["passages"]} == {pages[0]["split"]} and len(pages[0]["passages"]) == 2
+    assert rows["t-02:7"][1]["group"] != "page-t-9" and not rows["t-02:3"][1]["counterfactual"]
+    assert not any("t-02" in p for p in report.problems)
+    assert not [i for i in check_corpus(tiny_corpus) if i.where.startswith("pages")]
+
+
+def test_corpus_check_catches_a_page_passage_in_another_split(tiny_corpus):
+    (tiny_corpus / "raw" / "framing" / "t-02.txt").write_text(
+        "## page t-9 | customer | saas | pricing-page\n"
+        "customer | saas | pricing |  | The Team plan costs nine pounds a month per seat.\n")
+    build(tiny_corpus)
+    split = next(s for s in ("train", "dev", "test") if (tiny_corpus / "pages" / f"{s}.jsonl").read_text())
+    other = next(s for s in ("train", "dev", "test") if s != split)
+    line = (tiny_corpus / "pages" / f"{split}.jsonl").read_text()
+    (tiny_corpus / "pages" / f"{split}.jsonl").write_text("")
+    (tiny_corpus / "pages" / f"{other}.jsonl").write_text(line.replace(f'"split": "{split}"', f'"split": "{other}"'))
+    assert any("is in" in i.message for i in check_corpus(tiny_corpus) if i.where.startswith("pages"))

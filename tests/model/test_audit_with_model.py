@@ -44,10 +44,24 @@ def test_model_audit_reports_model_and_framings(model_auditor):
      "customer"),
 ])
 def test_model_framing_mismatch_finding(model_auditor, text, expected):
-    doc = model_auditor.audit_all([load_text(text, "t.txt")]).documents[0]
+    # On its own (the page's word is its only word) a framing finding is reported only when asked for.
+    assert not [f for f in model_auditor.audit_all([load_text(text, "t.txt")]).documents[0].findings
+                if f.rule == "framing-mismatch"]
+    everything = Auditor(Settings(framing_findings="all"))
+    doc = everything.audit_all([load_text(text, "t.txt")]).documents[0]
     mismatches = [f for f in doc.findings if f.rule == "framing-mismatch"]
     assert mismatches, [(f.framing if hasattr(f, "framing") else None) for f in doc.framings]
     assert expected in mismatches[0].message
+
+
+def test_model_framing_reason_merged_into_the_terminology_finding(model_auditor):
+    text = ("Our clients keep the same adviser for decades. Every one of our customers has a dedicated partner "
+            "who has advised their family for twenty years and knows the detail of their affairs. "
+            "Our clients trust us with their plans.")
+    doc = model_auditor.audit_all([load_text(text, "t.txt")]).documents[0]
+    assert [f.rule for f in doc.findings] == ["mixed-terminology"]
+    assert doc.findings[0].suggestion == "clients"
+    assert "also framing-mismatch" in doc.findings[0].because
 
 
 def test_model_no_mismatch_when_word_fits(model_auditor):
@@ -81,3 +95,28 @@ def test_cli_evaluate_prints_metrics():
     data = json.loads(result.output)
     assert {"framing", "sense (rules only)", "sense (rules + model)"} <= set(data)
     assert 0 <= data["framing"]["macro_f1"] <= 1
+
+
+def test_cli_classify_reads_standard_input():
+    text = "Our advisers stay with your family for decades."
+    from_stdin = CliRunner().invoke(app, ["classify", "-"], input=text + "\n")
+    assert from_stdin.exit_code == 0, from_stdin.output
+    label, scores = from_stdin.output.split("\t")[1:]
+    assert from_stdin.output.startswith("stdin\t") and label == "client"
+    as_argument = CliRunner().invoke(app, ["classify", text])
+    assert as_argument.output.split("\t")[1:] == [label, scores]
+
+
+def test_cli_classify_empty_standard_input_is_one_line():
+    result = CliRunner().invoke(app, ["classify", "-"], input="  \n")
+    assert result.exit_code == 2 and result.output == "clientlens: error: nothing to classify: standard input is empty\n"
+
+
+def test_model_readme_example_gives_one_consistent_suggestion_per_mention(model_auditor):
+    doc = model_auditor.audit_text("Our clients trust us. A customer asked.")
+    by_span: dict = {}
+    for f in doc.findings:
+        by_span.setdefault((f.start, f.end), set()).add(f.suggestion)
+    assert all(len(s) == 1 for s in by_span.values()), by_span
+    # and across the document one piece of advice: the site's word, never its opposite
+    assert {f.suggestion for f in doc.findings} == {"client"}

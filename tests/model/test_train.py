@@ -13,7 +13,16 @@ from tests.conftest import ROOT
 @pytest.fixture(scope="module")
 def small_model(tmp_path_factory):
     out = tmp_path_factory.mktemp("model") / "framing"
-    return train(TrainConfig(corpus=ROOT / "corpus", out=out, limit=200, epochs=1, sense_epochs=2))
+    import os
+
+    from clientlens.pages import choose_page_policy
+
+    old = os.umask(0o077)  # a strict umask: the model's files must still come out 0644
+    try:
+        return train(TrainConfig(corpus=ROOT / "corpus", out=out, limit=200, epochs=1, sense_epochs=2),
+                     page_policy=choose_page_policy)
+    finally:
+        os.umask(old)
 
 
 def test_train_writes_a_complete_model_dir(small_model):
@@ -35,6 +44,33 @@ def test_train_saved_model_loads_and_predicts(small_model):
     [sense] = model.predict_sense([("Update the email client today.", 17, 23, None)])
     assert set(sense) == {"person", "non_person", "meta"}
     assert len(model.info.sha256) == 64
+
+
+def test_train_quick_run_is_no_release_and_files_are_world_readable(small_model):
+    config = json.loads(small_model.joinpath("config.json").read_text())
+    assert config["version"].endswith(".dev0+quick")
+    assert TrainConfig(epochs=6).release == TrainConfig().version
+    assert all(p.stat().st_mode & 0o777 == 0o644 for p in small_model.iterdir())
+
+
+def test_train_saves_the_calibration_chosen_on_dev(small_model):
+    config = json.loads(small_model.joinpath("config.json").read_text())
+    assert config["temperature"] > 0 and 0.5 <= config["mismatch_threshold"] <= 0.99
+    assert 0 < config["neutral_weight"] <= 1
+    summary = json.loads(small_model.joinpath("training.json").read_text())["calibration"]
+    assert summary["dev_nll_after"] <= summary["dev_nll_before"]
+    assert "Calibration and document framing" in small_model.joinpath("README.md").read_text()
+
+
+def test_train_can_keep_the_sense_part_of_another_model(small_model, tmp_path):
+    from safetensors.torch import load_file
+
+    out = train(TrainConfig(corpus=ROOT / "corpus", out=tmp_path / "framing", limit=60, epochs=1,
+                            sense_from=small_model))
+    mine, theirs = load_file(str(out / "model.safetensors")), load_file(str(small_model / "model.safetensors"))
+    sense = [k for k in theirs if k.startswith("sense.")]
+    assert sense and all((mine[k] == theirs[k]).all() for k in sense)
+    assert json.loads((out / "training.json").read_text())["sense"]["from"] == str(small_model)
 
 
 def test_train_leaves_no_temporary_dirs(small_model):

@@ -6,6 +6,8 @@ what a model run would add, and markup-like text that every writer must escape.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from clientlens.types import (DocumentReport, Finding, Framing, Kind, Location, Mention, Passage, Sense,
                               Severity, SiteReport)
 
@@ -77,3 +79,13 @@ def framed_site() -> SiteReport:
     return SiteReport(docs, {"client": 2, "customer": 1}, "client", 66.7,
                       Framing("client", {"client": 0.62, "customer": 0.28, "neutral": 0.10}),
                       (HOSTILE_PATH,), "0.0.test")
+
+
+def mismatch_site() -> SiteReport:
+    """Return framed_site() with a framing-mismatch finding on the page's first "clients"."""
+    site = framed_site()
+    page = site.documents[0]
+    client = page.mentions[0]
+    mismatch = Finding("framing-mismatch", Severity.INFO, "'clients' in a customer passage", client.source_start,
+                       client.source_end, client.line, client.column, "customers")
+    return replace(site, documents=(replace(page, findings=(*page.findings, mismatch)), *site.documents[1:]))

@@ -97,8 +97,23 @@ def test_sarif_region_covers_the_flagged_word_in_the_source(site_log):
         word = line[region["startColumn"] - 1:region["endColumn"] - 1]
         assert source[region["charOffset"]:region["charOffset"] + region["charLength"]] == word
         assert word.lower().startswith("customer")
-        replacement = result["fixes"][0]["artifactChanges"][0]["replacements"][0]
-        assert replacement["insertedContent"]["text"].lower().startswith("client")
+        fixed = source
+        for r in sorted(result["fixes"][0]["artifactChanges"][0]["replacements"],
+                        key=lambda r: -r["deletedRegion"]["charOffset"]):
+            at, length = r["deletedRegion"]["charOffset"], r["deletedRegion"]["charLength"]
+            assert fixed.splitlines()[r["deletedRegion"]["startLine"] - 1][r["deletedRegion"]["startColumn"] - 1:
+                                                                          r["deletedRegion"]["endColumn"] - 1] \
+                == fixed[at:at + length]
+            fixed = fixed[:at] + r["insertedContent"]["text"] + fixed[at + length:]
+        start = region["charOffset"]
+        assert fixed[start:].lower().startswith("client")  # the fix writes the suggestion over the word
+        assert result["fixes"][0]["properties"]["applicability"] == "safe"
+
+
+def test_sarif_message_quotes_the_excerpt_with_the_word_marked(site_log):
+    messages = [r["message"]["text"] for r in site_log["runs"][0]["results"]]
+    assert all('. In: "' in m for m in messages)
+    assert any('In: "Every [customer] pays a fixed monthly fee' in m for m in messages)
 
 
 def test_sarif_related_locations_point_at_the_target_family(site_log):

@@ -79,19 +79,6 @@ def test_sense_defined_term(mentions_of, text, surface, sense, decided_by):
     assert (m.sense, m.decided_by) == (sense, decided_by)
 
 
-@pytest.mark.parametrize("text, surface, role", [
-    ("Client shall notify its customers.", "customers", "third_party"),
-    ("The Client's customers may apply.", "customers", "third_party"),
-    ("We help you grow your customers.", "customers", "third_party"),
-    ("Retailers trust us with their customers' data.", "customers'", "third_party"),
-    ("We answer end-customers directly.", "end-customers", "third_party"),
-    ("Our customers come first.", "customers", "own"),
-    ("Your customer number is on the invoice.", "customer", "own"),
-])
-def test_sense_role_third_party(mentions_of, text, surface, role):
-    assert sense_of(mentions_of, text, surface).role == role
-
-
 @pytest.mark.parametrize("text, surface", [
     ("Customers expect fast replies.", "Customers"),
     ("Customer service is open daily.", "Customer"),

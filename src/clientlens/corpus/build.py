@@ -23,6 +23,10 @@ SENSE_CODES = {"p": "person", "n": "non_person", "m": "meta"}
 ISSUE_RULES = {"synonym": "defined-term-synonym", "lowercase": "defined-term-lowercase",
                "before": "defined-term-before-definition", "redefined": "defined-term-redefined"}
 _SENSE_MARK = re.compile(r"\[\[([pnm]):([^\]]+)\]\]")
+# Role documents: [[own:clients]], [[third:customers]], [[generic:...]], [[disc:...]], [[term:...]] for
+# person mentions with their role; [[n:...]] software and [[m:...]] the word itself.
+ROLE_CODES = {"own": "own", "third": "third_party", "generic": "generic", "disc": "discussion", "term": "term"}
+_ROLE_MARK = re.compile(r"\[\[(own|third|generic|disc|term|n|m):([^\]]+)\]\]")
 _CONTRACT_MARK = re.compile(r"\[\[(def|redefined|synonym|lowercase|before):([^\]]+)\]\]")
 LABELS = ("client", "customer", "neutral")
 
@@ -49,10 +53,14 @@ def normalise_for_duplicates(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", masked.lower()))
 
 
-def _raw_lines(folder: Path) -> Iterator[tuple[str, int, str]]:
+def _raw_lines(folder: Path, keep: tuple[str, ...] = ()) -> Iterator[tuple[str, int, str]]:
+    """Yield (file name, line number, line) of each raw line that is no comment; lines starting
+    with one of `keep` are yielded even when they look like comments."""
     for path in sorted(folder.glob("*.txt")):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if line.strip() and not line.lstrip().startswith("#"):
+            if keep and line.startswith(keep):
+                yield path.name, number, line.rstrip()
+            elif line.strip() and not line.lstrip().startswith("#"):
                 yield path.name, number, line.rstrip()
 
 
@@ -60,11 +68,29 @@ def _group_key(group: str, text: str, author: str, ident: str) -> str:
     return group.strip() or f"{author}:{ident}"
 
 
-def build_framing(raw: Path, report: BuildReport) -> list[dict]:
-    """Return framing records from corpus/raw/framing/*.txt."""
+def build_framing(raw: Path, report: BuildReport, pages: list[dict] | None = None) -> list[dict]:
+    """Return framing records from corpus/raw/framing/*.txt (and, into `pages`, the pages they form).
+
+    A line `## page ID | label | sector | shape` opens a page: the passage lines after it (up
+    to the next page line, `## end` or the end of the file) are its paragraphs, and lines
+    starting with `~ ` are page text that is no passage (headings, menus, prices, code). A
+    page's passages share its id as their group, so a page never crosses splits.
+    """
     families = family_set()
     records = []
-    for name, number, line in _raw_lines(raw / "framing"):
+    page: dict | None = None
+    for name, number, line in _raw_lines(raw / "framing", keep=("## ", "~ ")):
+        if line.startswith("## "):
+            page = _open_page(line, name, number, report)
+            if page is not None and pages is not None:
+                pages.append(page)
+            continue
+        if line.startswith("~ "):
+            if page is None:
+                report.problems.append(f"framing/{name}:{number}: page text outside a page")
+            else:
+                page["paragraphs"].append(line[2:].strip())
+            continue
         fields = [f.strip() for f in line.split(" | ", 4)]
         if len(fields) != 5 or fields[0] not in LABELS or not fields[4]:
             report.problems.append(f"framing/{name}:{number}: expected 'label | sector | genre | group | text'")
@@ -73,12 +99,47 @@ def build_framing(raw: Path, report: BuildReport) -> list[dict]:
         words = {families.family_of(m) for m in families.pattern.finditer(text)}
         author = name.split("-")[0]
         ident = f"{name.removesuffix('.txt')}:{number}"
+        if page is not None and page["file"] == name:
+            if group:
+                report.problems.append(f"framing/{name}:{number}: a page passage takes its page's group")
+            group = page["id"]
+            page["paragraphs"].append(text)
+            page["passages"].append(ident)
         records.append({"id": ident, "text": text, "label": label, "sector": sector, "genre": genre,
                         "group": _group_key(group, text, author, ident),
                         "terms": sorted(words),
                         "mismatch": bool(words) and label in ("client", "customer") and words == {"client", "customer"} - {label},
-                        "counterfactual": bool(group.strip())})
+                        "counterfactual": bool(group.strip()) and not group.startswith("page-")})
     return records
+
+
+def _open_page(line: str, name: str, number: int, report: BuildReport) -> dict | None:
+    """Return a new page from its `## page ID | label | sector | shape` line, None for `## end`."""
+    if line.strip() == "## end":
+        return None
+    head = line[3:].split(" | ")
+    if len(head) != 4 or not head[0].startswith("page ") or head[1].strip() not in LABELS:
+        report.problems.append(f"framing/{name}:{number}: expected '## page ID | label | sector | shape'")
+        return None
+    ident = "page-" + head[0][len("page "):].strip()
+    return {"id": ident, "label": head[1].strip(), "sector": head[2].strip(), "shape": head[3].strip(),
+            "file": name, "paragraphs": [], "passages": []}
+
+
+def finish_pages(pages: list[dict], records: list[dict], report: BuildReport) -> list[dict]:
+    """Return page records (text: the paragraphs as Markdown; split: their passages') for pages
+    with at least one passage."""
+    split = {r["id"]: r["split"] for r in records}
+    out = []
+    for page in pages:
+        kept = [p for p in page["passages"] if p in split]
+        if not kept:
+            report.problems.append(f"framing/{page['file']}: page {page['id']} has no passage")
+            continue
+        out.append({"id": page["id"], "text": "\n\n".join(page["paragraphs"]) + "\n", "label": page["label"],
+                    "sector": page["sector"], "shape": page["shape"], "group": page["id"], "passages": kept,
+                    "split": split[kept[0]]})
+    return out
 
 
 def build_sense(raw: Path, report: BuildReport) -> list[dict]:
@@ -165,6 +226,60 @@ def _parse_contract(chunk: str, name: str, report: BuildReport) -> dict | None:
             "definition": definition, "issues": issues, "group": meta["id"]}
 
 
+def build_roles(raw: Path, report: BuildReport) -> list[dict]:
+    """Return role documents (a page of text, every family mention with sense and role, the page's
+    reader and verdicts) from corpus/raw/roles/*.txt, documents separated by a line of '====='."""
+    families = family_set()
+    records = []
+    for path in sorted((raw / "roles").glob("*.txt")):
+        for chunk in path.read_text(encoding="utf-8").split("\n=====")[:-1]:
+            record = _parse_role_document(chunk.strip("\n"), path.name, report, families)
+            if record:
+                records.append(record)
+    return records
+
+
+def _parse_role_document(chunk: str, name: str, report: BuildReport, families) -> dict | None:
+    head, sep, body = chunk.partition("\n---\n")
+    head = "\n".join(line for line in head.splitlines() if not line.lstrip().startswith("#"))
+    meta = {k.strip(): v.strip() for k, v in (line.split(":", 1) for line in head.splitlines() if ":" in line)}
+    ident = meta.get("id", "?")
+    required = {"id", "reader", "discussion", "mixed", "sector", "genre"}
+    if not sep or not required <= set(meta):
+        report.problems.append(f"roles/{name}: document {ident}: missing header keys ({', '.join(sorted(required))}) or ---")
+        return None
+    text_parts, mentions, pos, length = [], [], 0, 0
+    for m in _ROLE_MARK.finditer(body):
+        text_parts.append(body[pos:m.start()])
+        length += m.start() - pos
+        code, surface = m.group(1), m.group(2)
+        sense = SENSE_CODES.get(code, "person")
+        mentions.append({"start": length, "end": length + len(surface), "surface": surface, "sense": sense,
+                         "role": ROLE_CODES.get(code)})
+        text_parts.append(surface)
+        length += len(surface)
+        pos = m.end()
+    text_parts.append(body[pos:])
+    text = "".join(text_parts)
+    labelled = [(m["start"], m["end"]) for m in mentions]
+    missing = [text[h.start():h.end()] for h in families.pattern.finditer(text)
+               if not any(s <= h.start() < e for s, e in labelled)]
+    if missing:
+        report.problems.append(f"roles/{name}: document {ident}: unwrapped family word(s): {', '.join(missing)}")
+        return None
+    for m in mentions:
+        hit = families.pattern.search(text, m["start"])
+        m["family"] = families.family_of(hit) if hit and hit.start() < m["end"] else None
+    if any(m["family"] is None for m in mentions):
+        report.problems.append(f"roles/{name}: document {ident}: wrapped text that is not a family word")
+        return None
+    yes = ("yes", "true")
+    return {"id": ident, "text": text, "mentions": mentions, "kind": meta.get("kind", "page"),
+            "reader": meta["reader"], "discussion": meta["discussion"].lower() in yes,
+            "mixed": meta["mixed"].lower() in yes, "sector": meta["sector"], "genre": meta["genre"],
+            "group": meta.get("group") or ident}
+
+
 def assign_splits(records: list[dict], seed: int, ratios: tuple[float, float, float] = RATIOS) -> None:
     """Set record["split"]: near-duplicates join one group first, then each group is hashed."""
     parent: dict[str, str] = {}
@@ -199,18 +314,29 @@ def _drop_exact_duplicates(records: list[dict], kind: str, report: BuildReport) 
 
 
 def build(root: Path, seed: int = 13) -> BuildReport:
-    """Build corpus/{framing,sense,contracts}/{train,dev,test}.jsonl from corpus/raw; return the report."""
+    """Build corpus/{framing,pages,sense,contracts,roles}/{train,dev,test}.jsonl from corpus/raw; return the report."""
     report = BuildReport()
     raw = root / "raw"
-    for kind, builder in (("framing", build_framing), ("sense", build_sense), ("contracts", build_contracts)):
+    pages: list[dict] = []
+    for kind, builder in (("framing", lambda r, rep: build_framing(r, rep, pages)), ("sense", build_sense),
+                          ("contracts", build_contracts), ("roles", build_roles)):
+        if not (raw / kind).is_dir():
+            continue
         records = _drop_exact_duplicates(builder(raw, report), kind, report)
-        assign_splits(records, seed, CONTRACT_RATIOS if kind == "contracts" else RATIOS)
-        out = root / kind
-        out.mkdir(exist_ok=True)
-        for split in SPLITS:
-            rows = [r for r in records if r["split"] == split]
-            tmp = out / f"{split}.jsonl.tmp"
-            tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-            tmp.replace(out / f"{split}.jsonl")
-            report.counts[f"{kind}/{split}"] = len(rows)
+        # Contracts and roles are judged by rules, not a trained model: keep more for evaluation.
+        assign_splits(records, seed, CONTRACT_RATIOS if kind in ("contracts", "roles") else RATIOS)
+        _write_splits(root, kind, records, report)
+        if kind == "framing":
+            _write_splits(root, "pages", finish_pages(pages, records, report), report)
     return report
+
+
+def _write_splits(root: Path, kind: str, records: list[dict], report: BuildReport) -> None:
+    out = root / kind
+    out.mkdir(exist_ok=True)
+    for split in SPLITS:
+        rows = [r for r in records if r["split"] == split]
+        tmp = out / f"{split}.jsonl.tmp"
+        tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        tmp.replace(out / f"{split}.jsonl")
+        report.counts[f"{kind}/{split}"] = len(rows)

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from clientlens.corpus.build import SPLITS, normalise_for_duplicates
 
-KINDS = ("framing", "sense", "contracts")
+KINDS = ("framing", "sense", "contracts", "roles", "pages")
+OPTIONAL = ("pages",)
 MIN_SHARE = 0.15
 
 
@@ -102,11 +103,26 @@ def check_corpus(root: Path) -> list[CorpusIssue]:
     for kind in KINDS:
         rows_by_split = {split: read_split(root, kind, split) for split in SPLITS}
         if not any(rows_by_split.values()):
-            issues.append(CorpusIssue(kind, "error", "no records: run `clientlens corpus build`"))
+            if kind not in OPTIONAL:
+                issues.append(CorpusIssue(kind, "error", "no records: run `clientlens corpus build`"))
             continue
         for split, rows in rows_by_split.items():
             issues += _schema_issues(root, kind, split, rows)
             issues += _offset_issues(kind, split, rows)
         issues += _duplicate_issues(kind, rows_by_split)
         issues += _balance_issues(kind, [r for rows in rows_by_split.values() for r in rows])
+    issues += _page_issues(root)
     return issues
+
+
+def _page_issues(root: Path) -> list[CorpusIssue]:
+    """Return an error for each page passage that is missing or sits in another split than its page."""
+    where = {r["id"]: split for split in SPLITS for r in read_split(root, "framing", split)}
+    out = []
+    for split in SPLITS:
+        for page in read_split(root, "pages", split):
+            for ident in page["passages"]:
+                if where.get(ident) != split:
+                    out.append(CorpusIssue(f"pages/{split}:{page['id']}", "error",
+                                           f"passage {ident} is in {where.get(ident, 'no split')}, the page in {split}"))
+    return out

@@ -25,6 +25,7 @@ from clientlens.types import Document, InputFailure, Kind
 CrawlProgress = Callable[[int, int, int], None]
 MAX_REDIRECTS = 5
 MAX_SITEMAPS = 20
+SITEMAP_PAGES_PER_PAGE = 10  # sitemaps are read until they have listed 10 x --max-pages pages
 MAX_QUEUE = 100_000
 MAX_CRAWL_DELAY = 60.0
 ROBOTS_BYTES = 500_000
@@ -275,26 +276,28 @@ class _Crawler:
             todo.append(origin(start) + "/sitemap.xml")
         pages: dict[str, None] = {}
         done: set[str] = set()
-        while todo and len(done) < MAX_SITEMAPS:
+        # More than this many pages could never be fetched, skips (files, robots.txt) included.
+        wanted = min(SITEMAP_PAGES_PER_PAGE * self.options.max_pages, MAX_QUEUE)
+        while todo and len(done) < MAX_SITEMAPS and len(pages) < wanted:
             url = todo.popleft()
             if url in done or site_key(url) != self.site or self.forbidden(url):
                 continue
             done.add(url)
-            urls, children = self._read_sitemap(url)
-            todo.extend(c for c in (normalise(c, url) for c in children) if c)
+            urls, children = self._read_sitemap(url, wanted - len(pages))
+            todo.extend(c for c in (normalise(c, url) for c in children[:MAX_SITEMAPS]) if c)
             for page in (normalise(u, url) for u in urls):
-                if page and site_key(page) == self.site and len(pages) < MAX_QUEUE:
+                if page and site_key(page) == self.site and len(pages) < wanted:
                     pages.setdefault(page, None)
         return list(pages)
 
-    def _read_sitemap(self, url: str) -> tuple[list[str], list[str]]:
+    def _read_sitemap(self, url: str, max_urls: int) -> tuple[list[str], list[str]]:
         try:
             response = self.get(url, self.options.max_bytes, read_any=True)
         except FetchError:
             return [], []
         if not 200 <= response.status < 300 or not response.body:
             return [], []  # no sitemap is normal: links are enough
-        return parse_sitemap(response.body)
+        return parse_sitemap(response.body, max_urls)
 
     def _fail(self, url: str, reason: str) -> None:
         self.result.items.append(InputFailure(url, f"{url}: {reason}", Kind.PAGE))

@@ -8,21 +8,25 @@ header that names the party must not count as a use before its definition.
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
-from typing import Iterator
+from typing import BinaryIO, Iterator
 
 from clientlens.config import Settings
 from clientlens.errors import InputError
+from clientlens.ingest.read import limit_text, read_capped
 from clientlens.types import Block, Document, Kind, OffsetMap
 
 
 def load_docx(path: Path, name: str, settings: Settings) -> Iterator[Document]:
-    """Yield the one Document of a .docx file; raise InputError for a corrupt or empty one."""
-    size = path.stat().st_size
-    if size > settings.max_bytes:
-        raise InputError(f"{name}: file is {size / 1e6:.1f} MB, over the {settings.max_bytes / 1e6:.0f} MB limit (max-bytes)")
-    document = _open(path, name)
+    """Yield the one Document of a .docx file; raise InputError for a corrupt or empty one.
+
+    At most `max-bytes` of the file are read, and it may unpack to `max-unpacked-bytes` at most.
+    """
+    data = read_capped(path, name, settings.max_bytes, settings.read_timeout)
+    check_unpacked_size(data, name, settings.max_unpacked_bytes)
+    document = _open(io.BytesIO(data), name)
     body = list(_body_paragraphs(document))
     furniture = list(_furniture_paragraphs(document))
     if not any(t.strip() for t, _ in body + furniture):
@@ -44,12 +48,30 @@ def docx_document(paragraphs: list[tuple[str, str]], name: str) -> Document:
                     blocks=tuple(blocks), meta={"paragraphs": str(len(parts))})
 
 
-def _open(path: Path, name: str):
+def check_unpacked_size(data: bytes, name: str, max_unpacked: int) -> None:
+    """Return None when the zip package `data` unpacks to at most `max_unpacked` bytes; raise InputError if not.
+
+    The sizes are the ones the zip's central directory declares; zipfile (which python-docx
+    reads the parts with) never returns more than a part's declared size, so a part that
+    lies about its size cannot unpack past them either.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        raise InputError(f"{name}: not a readable .docx file (not a Word .docx package); open and save it again "
+                         "in Word, or export it as PDF") from None
+    if total > max_unpacked:
+        raise InputError(f"{name}: unpacks to {total / 1e6:,.1f} MB, over the {limit_text(max_unpacked)} limit "
+                         "(max-unpacked-bytes); a zip bomb, or a document with very large parts")
+
+
+def _open(source: BinaryIO, name: str):
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
-        return docx.Document(str(path))
+        return docx.Document(source)
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, AttributeError, TypeError) as exc:
         reason = "not a Word .docx package" if isinstance(exc, (PackageNotFoundError, zipfile.BadZipFile)) else _short(exc)
         raise InputError(f"{name}: not a readable .docx file ({reason}); open and save it again in Word, "

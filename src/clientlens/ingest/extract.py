@@ -20,8 +20,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
 
+from clientlens.errors import internal_error
 from clientlens.ingest.html import load_html
-from clientlens.types import Block, Document, Kind, OffsetMap
+from clientlens.types import Block, Document, InputFailure, Kind, OffsetMap
 
 REPEATED_MIN_PAGES = 3
 MAX_GAP = 3  # visible words trafilatura may leave out between two words it kept (a button, a badge)
@@ -40,12 +41,28 @@ class _Parsed:
     spans: tuple[Span, ...]
 
 
-def extract_pages(pages: Sequence[tuple[str, str]]) -> list[Document]:
-    """Return one main-text Document per (url, html) pair, in order, with repeated paragraphs kept once."""
-    parsed = [_parse(url, html) for url, html in pages]
-    keep = drop_repeated([[p.visible.text[a:b] for a, b in p.spans] for p in parsed])
-    return [_document(p, [s for s, k in zip(p.spans, flags) if k], flags.count(False))
-            for p, flags in zip(parsed, keep)]
+def extract_pages(pages: Sequence[tuple[str, str]]) -> list[Document | InputFailure]:
+    """Return one main-text Document per (url, html) pair, in order, with repeated paragraphs kept once.
+
+    A page that cannot be parsed is an InputFailure in its place; the others are unaffected.
+    """
+    parsed = [_parse_or_fail(url, html) for url, html in pages]
+    read = [p for p in parsed if isinstance(p, _Parsed)]
+    keep = iter(drop_repeated([[p.visible.text[a:b] for a, b in p.spans] for p in read]))
+    out: list[Document | InputFailure] = []
+    for page in parsed:
+        if isinstance(page, _Parsed):
+            flags = next(keep)
+            page = _document(page, [s for s, k in zip(page.spans, flags) if k], flags.count(False))
+        out.append(page)
+    return out
+
+
+def _parse_or_fail(url: str, html: str) -> _Parsed | InputFailure:
+    try:
+        return _parse(url, html)
+    except Exception as exc:  # noqa: BLE001 - one page's parser error must not lose the crawl
+        return InputFailure(url, internal_error(url, exc, "reading"), Kind.PAGE)
 
 
 def drop_repeated(pages: Sequence[Sequence[str]], min_pages: int = REPEATED_MIN_PAGES) -> list[list[bool]]:

@@ -2,6 +2,11 @@
 
 Only the standard library (urllib) is used. Redirects are *not* followed here: the crawler
 follows them one hop at a time so that every hop is checked against the site and robots.txt.
+
+The time limit is a deadline for the whole request, from connecting to the last byte: a
+socket timeout alone bounds only each read, and a server that sends one byte a second never
+trips it. So a timer shuts the request's socket down when the deadline passes, whatever
+read (of the headers or of the body) is waiting then.
 """
 
 from __future__ import annotations
@@ -48,7 +53,76 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_OPENER = urllib.request.build_opener(_NoRedirect())
+class Deadline:
+    """Shuts down the sockets of one request when its deadline passes; `expired` says whether it did."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.expired = False
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def watch(self, sock: socket.socket) -> None:
+        """Shut `sock` down at the deadline (at once if it has passed); return None."""
+        with self._lock:
+            self._sockets.append(sock)
+            late = self.expired
+        if late:
+            _shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            _shut(sock)
+
+    def cancel(self) -> None:
+        """Stop the timer (the request is over); return None."""
+        self._timer.cancel()
+
+
+def _shut(sock: socket.socket) -> None:
+    # socket.socket's own shutdown, also for an SSL socket: a blocked read in another thread
+    # then returns or fails at once (SSLSocket.shutdown would unwrap it under that read).
+    try:
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
+def _watched(connection_class: type, deadline: Deadline) -> type:
+    class Watched(connection_class):  # type: ignore[misc, valid-type]
+        def connect(self) -> None:
+            super().connect()
+            deadline.watch(self.sock)
+
+    return Watched
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, deadline: Deadline) -> None:
+        super().__init__()
+        self.connection = _watched(http.client.HTTPConnection, deadline)
+
+    def http_open(self, req):  # noqa: D102
+        return self.do_open(self.connection, req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, deadline: Deadline) -> None:
+        super().__init__()
+        self.connection = _watched(http.client.HTTPSConnection, deadline)
+
+    def https_open(self, req):  # noqa: D102
+        return self.do_open(self.connection, req, context=self._context)
+
+
+def _opener(deadline: Deadline) -> urllib.request.OpenerDirector:
+    return urllib.request.build_opener(_NoRedirect(), _HTTPHandler(deadline), _HTTPSHandler(deadline))
 
 
 class Throttle:
@@ -79,27 +153,39 @@ def fetch(url: str, *, timeout: float, max_bytes: int, user_agent: str = USER_AG
     """
     request = urllib.request.Request(url, headers={"User-Agent": user_agent, "Accept-Encoding": "identity",
                                                    "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"})
-    deadline = time.monotonic() + timeout
+    deadline = Deadline(timeout)
     try:
-        with _OPENER.open(request, timeout=timeout) as answer:
+        return _fetch(request, url, deadline, max_bytes, read_types)
+    except (OSError, ValueError, http.client.HTTPException) as exc:  # URLError and timeouts are OSErrors
+        raise _failure(exc, deadline) from None
+    finally:
+        deadline.cancel()
+
+
+def _fetch(request: urllib.request.Request, url: str, deadline: Deadline, max_bytes: int,
+           read_types: frozenset[str] | None) -> Response:
+    try:
+        with _opener(deadline).open(request, timeout=deadline.seconds) as answer:
             response = _head(answer.geturl(), answer.status, answer.headers)
             if read_types is not None and response.content_type and response.content_type not in read_types:
                 return response
-            body = _read_capped(answer, deadline, timeout, max_bytes)
+            body = _read_capped(answer, deadline, max_bytes)
             return Response(response.url, response.status, response.content_type, response.charset, None, body)
     except urllib.error.HTTPError as exc:
         with exc:
             return _head(url, exc.code, exc.headers)
-    except urllib.error.URLError as exc:
-        if isinstance(exc.reason, (TimeoutError, socket.timeout)):
-            raise FetchError(f"timed out after {timeout:g} s") from None
-        raise FetchError(f"cannot connect ({_reason(exc.reason)})") from None
-    except (TimeoutError, socket.timeout):
-        raise FetchError(f"timed out after {timeout:g} s") from None
-    except http.client.HTTPException as exc:
-        raise FetchError(f"bad HTTP response ({type(exc).__name__})") from None
-    except (OSError, ValueError) as exc:
-        raise FetchError(f"request failed ({_reason(exc)})") from None
+
+
+def _failure(exc: Exception, deadline: Deadline) -> FetchError:
+    """Return the one-line FetchError for whatever ended a request early."""
+    reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+    if deadline.expired or isinstance(reason, (TimeoutError, socket.timeout)):
+        return FetchError(f"timed out after {deadline.seconds:g} s")
+    if isinstance(exc, urllib.error.URLError):
+        return FetchError(f"cannot connect ({_reason(reason)})")
+    if isinstance(exc, http.client.HTTPException):
+        return FetchError(f"bad HTTP response ({type(exc).__name__})")
+    return FetchError(f"request failed ({_reason(exc)})")
 
 
 def _head(url: str, status: int, headers) -> Response:
@@ -108,17 +194,18 @@ def _head(url: str, status: int, headers) -> Response:
     return Response(url, status, content_type, charset, headers.get("Location") if headers else None)
 
 
-def _read_capped(answer, deadline: float, timeout: float, max_bytes: int) -> bytes:
+def _read_capped(answer, deadline: Deadline, max_bytes: int) -> bytes:
     length = answer.headers.get("Content-Length")
     if length and length.isdigit() and int(length) > max_bytes:
         raise FetchError(_too_big(max_bytes))
     chunks: list[bytes] = []
     total = 0
-    # Each pass reads at least one byte or ends; the deadline also stops a server that drips.
+    # Each pass reads at least one byte or ends; at the deadline the socket is shut and the read
+    # ends at once, short: that is a timeout, not the end of the body.
     while True:
-        if time.monotonic() > deadline:
-            raise FetchError(f"timed out after {timeout:g} s")
         chunk = answer.read(_CHUNK)
+        if deadline.expired:
+            raise FetchError(f"timed out after {deadline.seconds:g} s")
         if not chunk:
             return b"".join(chunks)
         total += len(chunk)

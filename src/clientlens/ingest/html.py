@@ -10,8 +10,8 @@ from __future__ import annotations
 import bisect
 import html
 import re
-from html.parser import HTMLParser
 
+from clientlens.ingest.htmlscan import LinearHTMLParser
 from clientlens.types import Block, Comment, Document, Kind, OffsetMap
 
 _SKIP = frozenset({"script", "style", "noscript", "template", "svg", "nav", "footer",
@@ -24,7 +24,7 @@ _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _ALT = re.compile(r"""\salt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 
 
-class _TextCollector(HTMLParser):
+class _TextCollector(LinearHTMLParser):
     def __init__(self, source: str) -> None:
         super().__init__(convert_charrefs=False)
         self.source = source
@@ -125,8 +125,11 @@ class _TextCollector(HTMLParser):
 def load_html(source: str, path: str, kind: Kind = Kind.PAGE) -> Document:
     """Return a Document of the visible text of HTML `source`, mapped back to the source."""
     parser = _TextCollector(source)
-    parser.feed(source)
-    parser.close()
+    cut = parser.feed_linear(source)
+    if cut < len(source) and not parser.swallowed and not parser.skip_depth:
+        # After the last ">" only text is left; from a "<!--" on, it is an unclosed comment.
+        tail = source[cut:].split("<!--", 1)[0]
+        parser._emit(tail, cut)
     text = "".join(parser.parts)
     return Document(path=path, kind=kind, text=text,
                     offsets=OffsetMap.for_source(source, tuple(parser.segments)),

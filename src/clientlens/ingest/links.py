@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import gzip
-import io
+import ipaddress
 import re
 import xml.etree.ElementTree as ET
-from html.parser import HTMLParser
+import zlib
+from typing import Iterator
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
+
+from clientlens.ingest.htmlscan import LinearHTMLParser
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 # Links to these are files, not pages: skipping them saves a request each.
@@ -15,8 +17,9 @@ NOT_PAGES = frozenset(
     ".pdf .doc .docx .xls .xlsx .ppt .pptx .odt .zip .gz .tgz .rar .7z .jpg .jpeg .png .gif .webp .svg "
     ".ico .bmp .tif .tiff .mp3 .mp4 .m4a .mov .avi .webm .wav .ogg .css .js .json .xml .rss .atom .woff "
     ".woff2 .ttf .eot .exe .dmg .apk .iso .csv .txt .ics".split())
-MAX_SITEMAP_BYTES = 50_000_000
-_SAFE = "/%:@!$&'()*+,;=-._~"  # the sitemaps.org limit on an uncompressed sitemap
+MAX_SITEMAP_BYTES = 50_000_000  # the sitemaps.org limit on an uncompressed sitemap
+MAX_SITEMAP_URLS = 50_000  # and on the URLs in one sitemap
+_SAFE = "/%:@!$&'()*+,;=-._~"
 
 
 def is_url(source: str) -> bool:
@@ -51,11 +54,20 @@ def site_key(url: str) -> tuple[str, int | None]:
     """Return (host without "www.", explicit port) naming the site a URL belongs to.
 
     http and https, and a host with or without "www.", are one site: sites redirect between them.
+    An IP address keeps what is before it: www.127.0.0.1 is a name to look up, not 127.0.0.1.
     """
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     port = parts.port if parts.port not in (None, _DEFAULT_PORTS.get(parts.scheme)) else None
-    return host[4:] if host.startswith("www.") else host, port
+    return host[4:] if host.startswith("www.") and not _is_ip(host[4:]) else host, port
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def origin(url: str) -> str:
@@ -74,7 +86,7 @@ def looks_like_file(url: str) -> str | None:
     return suffix if suffix in NOT_PAGES else None
 
 
-class _LinkParser(HTMLParser):
+class _LinkParser(LinearHTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.base: str | None = None
@@ -95,8 +107,7 @@ def page_links(html: str, page_url: str) -> list[str]:
     """Return the normalised http(s) URLs that `<a>`/`<area>` elements of a page link to, in order, once each."""
     parser = _LinkParser()
     try:
-        parser.feed(html)
-        parser.close()
+        parser.feed_linear(html)
     except (AssertionError, ValueError):  # malformed markup: keep the links read so far
         pass
     base = normalise(parser.base, page_url) if parser.base else page_url
@@ -110,28 +121,57 @@ def page_links(html: str, page_url: str) -> list[str]:
     return list(out)
 
 
-def parse_sitemap(body: bytes) -> tuple[list[str], list[str]]:
-    """Return (page URLs, child sitemap URLs) listed in a sitemap or sitemap index; ([], []) if unreadable."""
-    if body[:2] == b"\x1f\x8b":
-        try:
-            with gzip.GzipFile(fileobj=io.BytesIO(body)) as handle:
-                body = handle.read(MAX_SITEMAP_BYTES + 1)
-        except (OSError, EOFError):
-            return [], []
-        if len(body) > MAX_SITEMAP_BYTES:
-            return [], []
+def parse_sitemap(body: bytes, max_urls: int = MAX_SITEMAP_URLS) -> tuple[list[str], list[str]]:
+    """Return (page URLs, child sitemap URLs) listed in a sitemap or sitemap index; ([], []) if unreadable.
+
+    The sitemap (gzipped or not) is unpacked and parsed as a stream that stops after
+    `max_urls` URLs or MAX_SITEMAP_BYTES unpacked bytes, so a sitemap of a million URLs
+    costs what its first `max_urls` cost. What was read before an XML error is kept.
+    """
+    parser = ET.XMLPullParser(events=("start", "end"))
+    path: list[str] = []
+    root: ET.Element | None = None
+    locs: list[str] = []
     try:
-        root = ET.fromstring(body)
-    except ET.ParseError:
-        return [], []
-    # Only <url><loc> and <sitemap><loc>: extensions such as <image:loc> name files, not pages.
-    locs = [loc.text.strip() for entry in root if _local(entry.tag) in ("url", "sitemap")
-            for loc in entry if _local(loc.tag) == "loc" and loc.text and loc.text.strip()]
-    if _local(root.tag) == "sitemapindex":
-        return [], locs
-    if _local(root.tag) == "urlset":
-        return locs, []
-    return [], []
+        for chunk in _unpacked(body, MAX_SITEMAP_BYTES):
+            parser.feed(chunk)
+            for event, element in parser.read_events():
+                if event == "start":
+                    root = element if root is None else root
+                    path.append(_local(element.tag))
+                    continue
+                # Only <url><loc> and <sitemap><loc>: extensions such as <image:loc> name files, not pages.
+                if path[1:] in (["url", "loc"], ["sitemap", "loc"]) and (element.text or "").strip():
+                    locs.append(element.text.strip())
+                path.pop()
+            if len(locs) >= max_urls:
+                break
+            if root is not None:
+                del root[:]  # the finished entries would stay attached to the root for the whole stream
+    except (ET.ParseError, OSError, EOFError, zlib.error):
+        pass
+    kind = _local(root.tag) if root is not None else ""
+    locs = locs[:max_urls]
+    return ([], locs) if kind == "sitemapindex" else (locs, []) if kind == "urlset" else ([], [])
+
+
+def _unpacked(body: bytes, max_bytes: int, chunk: int = 1 << 16) -> Iterator[bytes]:
+    """Yield `body` (gunzipped when it is gzip) in pieces, at most `max_bytes` of them in all."""
+    if body[:2] != b"\x1f\x8b":
+        yield from (body[i:i + chunk] for i in range(0, min(len(body), max_bytes), chunk))
+        return
+    unpacker = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    data, total = body, 0
+    while data and total < max_bytes:
+        piece = unpacker.decompress(data, min(chunk, max_bytes - total))
+        total += len(piece)
+        data = unpacker.unconsumed_tail
+        if unpacker.eof and unpacker.unused_data[:2] == b"\x1f\x8b":  # another gzip member follows
+            data, unpacker = unpacker.unused_data, zlib.decompressobj(16 + zlib.MAX_WBITS)
+        if piece:
+            yield piece
+        elif not data or unpacker.eof:
+            return
 
 
 def _local(tag: str) -> str:

@@ -7,12 +7,15 @@ duration of the load (the CLI does).
 
 from __future__ import annotations
 
+import io
+import time
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Callable, Iterator
 
 from clientlens.config import Settings
 from clientlens.errors import InputError
+from clientlens.ingest.read import read_capped
 from clientlens.types import Block, Document, Kind, OffsetMap
 
 PageProgress = Callable[[str, int, int], None]
@@ -24,12 +27,13 @@ PAGE_JOIN = "\n"
 
 
 def load_pdf(path: Path, name: str, settings: Settings) -> Iterator[Document]:
-    """Yield the one Document of a PDF; raise InputError when it has no text we can extract."""
-    size = path.stat().st_size
-    if size > settings.max_bytes:
-        raise InputError(f"{name}: file is {size / 1e6:.1f} MB, over the {settings.max_bytes / 1e6:.0f} MB limit (max-bytes)")
-    with path.open("rb") as handle:
-        pages, skipped = _read_pages(handle, name, settings.max_bytes)
+    """Yield the one Document of a PDF; raise InputError when it has no text we can extract.
+
+    At most `max-bytes` of the file are read and of text extracted, from at most
+    `max-pdf-pages` pages within `max-pdf-seconds`.
+    """
+    data = read_capped(path, name, settings.max_bytes, settings.read_timeout)
+    pages, skipped = _read_pages(io.BytesIO(data), name, settings)
     yield pdf_document(pages, name, skipped)
 
 
@@ -47,7 +51,7 @@ def pdf_document(pages: list[str], name: str, skipped: int = 0) -> Document:
                     offsets=OffsetMap.for_source(text, page_starts=tuple(starts)), blocks=tuple(blocks), meta=meta)
 
 
-def _read_pages(handle, name: str, max_chars: int) -> tuple[list[str], int]:
+def _read_pages(handle, name: str, settings: Settings) -> tuple[list[str], int]:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
@@ -62,16 +66,24 @@ def _read_pages(handle, name: str, max_chars: int) -> tuple[list[str], int]:
                          "re-export it from the program that made it") from None
     if total == 0:
         raise InputError(f"{name}: the PDF has no pages, nothing to audit")
+    if total > settings.max_pdf_pages:
+        raise InputError(f"{name}: the PDF has {total:,} pages, over the {settings.max_pdf_pages:,}-page limit "
+                         "(max-pdf-pages)")
     pages: list[str] = []
     skipped, chars = 0, 0
     report = PAGE_PROGRESS.get()
+    deadline = time.monotonic() + settings.max_pdf_seconds
     for index in range(total):
         text, ok = _page_text(reader, index)
         skipped += not ok
         pages.append(text)
         chars += len(text)
-        if chars > max_chars:
-            raise InputError(f"{name}: over {max_chars / 1e6:.0f} million characters of text by page {index + 1} (max-bytes)")
+        if chars > settings.max_bytes:
+            raise InputError(f"{name}: over {settings.max_bytes / 1e6:g} million characters of text by page "
+                             f"{index + 1} (max-bytes)")
+        if time.monotonic() > deadline:
+            raise InputError(f"{name}: extracting the text took over {settings.max_pdf_seconds:g} s by page "
+                             f"{index + 1} of {total} (max-pdf-seconds)")
         if report:
             report(name, index + 1, total)
     if not any(p.strip() for p in pages):

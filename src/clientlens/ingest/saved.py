@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from clientlens import __version__
+from clientlens.config import Settings
 from clientlens.errors import InputError
+from clientlens.ingest.read import read_capped
 from clientlens.types import Document, InputFailure, Kind
 
 MANIFEST = "clientlens-crawl.json"
@@ -71,23 +73,27 @@ def save_crawl(folder: str | Path, result, index: int = 0) -> Path:
     return root / MANIFEST
 
 
-def load_saved_crawl(folder: Path) -> Iterator[Document | InputFailure]:
-    """Yield the Documents and InputFailures of a saved crawl, as the live audit produced them."""
+def load_saved_crawl(folder: Path, settings: Settings | None = None) -> Iterator[Document | InputFailure]:
+    """Yield the Documents and InputFailures of a saved crawl, as the live audit produced them.
+
+    The manifest and each page are read with the `max-bytes` cap of `settings`.
+    """
     from clientlens.ingest.extract import extract_pages
 
+    max_bytes = (settings or Settings()).max_bytes
     try:
-        manifest = _read(folder)
+        manifest = _read(folder, max_bytes)
     except InputError as exc:
         yield InputFailure(str(folder / MANIFEST), str(exc), Kind.PAGE)
         return
     for crawl in manifest["crawls"]:
-        items: list[tuple[str, str] | InputFailure] = [_item(folder, entry) for entry in crawl["items"]]
+        items: list[tuple[str, str] | InputFailure] = [_item(folder, entry, max_bytes) for entry in crawl["items"]]
         documents = iter(extract_pages([i for i in items if isinstance(i, tuple)]))
         for item in items:
             yield next(documents) if isinstance(item, tuple) else item
 
 
-def _item(folder: Path, entry: dict[str, str]) -> tuple[str, str] | InputFailure:
+def _item(folder: Path, entry: dict[str, str], max_bytes: int) -> tuple[str, str] | InputFailure:
     url = entry["url"]
     if not isinstance(entry.get("file"), str):
         return InputFailure(url, str(entry.get("error") or f"{url}: failed when crawled"), Kind.PAGE)
@@ -95,17 +101,19 @@ def _item(folder: Path, entry: dict[str, str]) -> tuple[str, str] | InputFailure
     if folder.resolve() not in path.parents:
         return InputFailure(url, f"{url}: saved file {entry['file']!r} is outside {folder}", Kind.PAGE)
     try:
-        return url, path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = getattr(exc, "strerror", None) or getattr(exc, "reason", None) or exc
+        return url, read_capped(path, str(path), max_bytes).decode("utf-8")
+    except (InputError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "reason", None) or str(exc).split(": ", 1)[-1]
         return InputFailure(url, f"{url}: saved page {entry['file']} cannot be read ({reason})", Kind.PAGE)
 
 
-def _read(folder: Path) -> dict[str, Any]:
+def _read(folder: Path, max_bytes: int = Settings.max_bytes) -> dict[str, Any]:
     name = folder / MANIFEST
     try:
-        data = json.loads(name.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+        data = json.loads(read_capped(name, str(name), max_bytes).decode("utf-8"))
+    except InputError as exc:
+        raise InputError(f"{name}: cannot read the saved crawl's manifest ({str(exc).split(': ', 1)[-1]})") from None
+    except (ValueError, RecursionError) as exc:
         raise InputError(f"{name}: cannot read the saved crawl's manifest ({exc})") from None
     ok = (isinstance(data, dict) and data.get("schema") == SCHEMA and isinstance(data.get("crawls"), list)
           and all(isinstance(c, dict) and isinstance(c.get("items"), list)

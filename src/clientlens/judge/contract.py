@@ -85,11 +85,12 @@ def _settled(m: Mention, use: TermUse, term: DefinedTerm | None) -> Mention:
     if sense is not m.sense:
         m = replace(m, sense=sense, confidence=0.95, decided_by=f"contract:{use.kind}", cue=use.cue)
     if sense is not Sense.PERSON:
-        return replace(m, role_because=use.cue)
+        return replace(m, role="", role_because=use.cue, group="")
     role, because = _ROLE_OF[use.kind]
     if use.kind in PARTY_KINDS and term is not None and not term.is_party:
         role, because = "third_party", f"the defined term names a third party ({term.definition.because})"
-    return replace(m, role=role, role_because=f"{because}: {use.cue}" if use.cue else because)
+    group = "others" if role == "third_party" else "ours" if role in ("own", "generic") else ""
+    return replace(m, role=role, role_because=f"{because}: {use.cue}" if use.cue else because, group=group)
 
 
 def contract_document(doc: Document, analysis: ContractAnalysis, framings: Sequence[Framing], framing: Framing | None,
@@ -104,7 +105,7 @@ def contract_document(doc: Document, analysis: ContractAnalysis, framings: Seque
     return DocumentReport(path=doc.path, kind=doc.kind, mentions=analysis.mentions, framings=tuple(framings),
                           findings=tuple(sorted(findings, key=lambda f: (f.start, f.rule))), counts=t.counts,
                           dominant=t.dominant, consistency=t.consistency, mixed=t.mixed, framing=framing,
-                          contract=score, text=doc.text)
+                          contract=score, text=doc.text, mixed_groups=("ours",) if t.mixed else ())
 
 
 def contract_findings(doc: Document, term: DefinedTerm | None, uses: Sequence[TermUse],

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 from clientlens.rules.families import COLLECTIVE, FamilySet
 
 _POSSESSIVE = re.compile(r"(['’]s?)$", re.IGNORECASE)
+# "a"/"an" right before the mention, across spaces, one line break or emphasis marks.
+_ARTICLE = re.compile(r"(?<![\w'’&;-])(an|a)(?:[ \t]+|[ \t]*\r?\n[ \t]*)[*_]{0,3}$", re.IGNORECASE)
 
 
 def rewrite(surface: str, target: str, families: FamilySet) -> str:
@@ -68,3 +71,25 @@ def fix_article(article: str, word: str) -> str:
     """Return the indefinite article to put before `word`, in the case of `article` ("A" -> "An")."""
     wanted = indefinite_article(word)
     return article if article.lower() == wanted else match_case(article, wanted)
+
+
+def word_edits(text: str, start: int, surface: str, suggestion: str) -> list[tuple[int, int, str]]:
+    """Return the (start, end, replacement) edits of `text` that turn `surface` at `start` into `suggestion`.
+
+    The ending the two words share is left in place (`customers` -> `clients` replaces
+    `customer`), so an entity in an HTML source's possessive (`customer&rsquo;s`) survives;
+    an "a"/"an" right before the word is changed to suit the new word's first sound. Empty
+    when nothing changes.
+    """
+    if surface == suggestion:
+        return []
+    suffix = len(os.path.commonprefix([surface[::-1], suggestion[::-1]]))
+    suffix = min(suffix, len(surface) - 1, len(suggestion) - 1)  # never an empty replacement of a whole word
+    edits = [(start, start + len(surface) - suffix, suggestion[:len(suggestion) - suffix])]
+    article = _ARTICLE.search(text, max(0, start - 16), start)
+    if article is not None:
+        old = article.group(1)
+        new = fix_article(old, suggestion)
+        if new != old:
+            edits.insert(0, (article.start(1), article.end(1), new))
+    return edits

@@ -8,31 +8,72 @@ from clientlens.config import Settings
 from clientlens.judge import catalogue
 from clientlens.judge.fixes import rewrite
 from clientlens.rules.families import FamilySet
-from clientlens.types import FRAMING_LABELS, Finding, Framing, Mention
+from clientlens.types import FRAMING_LABELS, Finding, Framing, FramingPolicy, Mention
+
+# A passage weighs by its length, up to this many characters: a long block of terms or
+# instructions is one piece of evidence, not ten.
+WEIGHT_CAP = 600
+EVIDENCE = 3
 
 
-def aggregate(framings: Iterable[Framing], weights: Iterable[float] | None = None) -> Framing | None:
-    """Return the weighted mean of framing scores (default weight: passage length), or None.
+def passage_weight(framing: Framing) -> float:
+    """Return how much a passage framing weighs in its document: its length, capped at WEIGHT_CAP."""
+    return float(min(max(len(framing.passage.text), 1), WEIGHT_CAP)) if framing.passage else 1.0
 
-    A long paragraph says more about a page than a one-line caption, so passages weigh by
-    their number of characters; documents weigh the same way by their text length.
+
+def aggregate(framings: Iterable[Framing], weights: Iterable[float] | None = None,
+              neutral_weight: float = 1.0) -> Framing | None:
+    """Return the weighted mean of framing scores (default weight: passage_weight), or None.
+
+    With `neutral_weight` below 1 the neutral mass is scaled down before the scores are
+    normalised again, so that a few clear client or customer passages among many neutral
+    ones (headings, instructions, boilerplate) decide the label; neutral wins only where that
+    evidence is thin.
     """
     framings = list(framings)
     if not framings:
         return None
-    if weights is None:
-        weights = [max(len(f.passage.text), 1) if f.passage else 1 for f in framings]
-    weights = list(weights)
+    weights = list(weights) if weights is not None else [passage_weight(f) for f in framings]
     total = sum(weights) or 1.0
-    scores = {label: round(sum(w * f.scores.get(label, 0.0) for f, w in zip(framings, weights)) / total, 4)
-              for label in FRAMING_LABELS}
+    mass = {label: sum(w * f.scores.get(label, 0.0) for f, w in zip(framings, weights)) / total
+            for label in FRAMING_LABELS}
+    mass["neutral"] *= neutral_weight
+    norm = sum(mass.values()) or 1.0
+    scores = {label: round(v / norm, 4) for label, v in mass.items()}
     return Framing(max(scores, key=scores.get), scores, None, (), framings[0].model)
 
 
+def document_framing(framings: Sequence[Framing], policy: FramingPolicy) -> Framing | None:
+    """Return a document's framing from its passages' under `policy`, with the passages that
+    weighed most for its label as `evidence` (strongest first, at most EVIDENCE)."""
+    framing = aggregate(framings, neutral_weight=policy.neutral_weight)
+    if framing is None:
+        return None
+    ranked = sorted((f for f in framings if f.passage is not None and f.label == framing.label),
+                    key=lambda f: -passage_weight(f) * f.scores.get(framing.label, 0.0))
+    return Framing(framing.label, framing.scores, None, (), framing.model, tuple(ranked[:EVIDENCE]))
+
+
+def site_framing(documents: Sequence[tuple[Framing, int]]) -> Framing | None:
+    """Return the site's framing: the mean of its documents' framings weighted by text length."""
+    return aggregate([f for f, _ in documents], [max(n, 1) for _, n in documents])
+
+
 def mismatch_findings(mentions: Sequence[Mention], framings: Sequence[Framing], settings: Settings,
-                      families: FamilySet) -> list[Finding]:
-    """Return a finding on each counted mention whose word contradicts a confident framing of its passage."""
+                      families: FamilySet, target: str | None = None,
+                      document: Framing | None = None, policy: FramingPolicy = FramingPolicy()) -> list[Finding]:
+    """Return a finding on each counted mention whose word contradicts a confident framing of its passage.
+
+    Confident: the passage's calibrated probability is at least the threshold (the
+    `mismatch-threshold` setting, else the one saved with the model in `policy`). Only the
+    author's own people (own or generic roles) are judged, and only where the document as a
+    whole leans the same way as the passage (`document`, when given), so one odd paragraph on a
+    page about something else says nothing. The suggestion is the framing's word only when that
+    is the site's word (`target`, or no target); otherwise the finding names the tension and
+    suggests nothing, since the word the framing asks for is the one the site avoids.
+    """
     findings = []
+    threshold = settings.mismatch_threshold if settings.mismatch_threshold is not None else policy.mismatch_threshold
     severity = catalogue.severity_of(catalogue.FRAMING_MISMATCH, dict(settings.severity))
     for m in mentions:
         if not m.counts or m.family not in ("client", "customer"):
@@ -41,11 +82,17 @@ def mismatch_findings(mentions: Sequence[Mention], framings: Sequence[Framing], 
         if framing is None or framing.label in ("neutral", m.family):
             continue
         p = framing.scores.get(framing.label, 0.0)
-        if p < settings.mismatch_threshold:
+        if p < threshold:
             continue
+        if document is not None and document.label != framing.label:
+            continue
+        advise = target is None or framing.label == target
+        suggestion = rewrite(m.surface, framing.label, families) if advise else None
+        tail = "" if advise else f"; the site says '{target}', so the copy, not the word, may need a look"
         findings.append(Finding(
             catalogue.FRAMING_MISMATCH, severity,
-            f"'{m.surface}' in a passage framed as a {framing.label} relationship (p={p:.2f})",
-            m.source_start, m.source_end, m.line, m.column, rewrite(m.surface, framing.label, families),
-            f"framing {framing.label} {p:.2f}; word family {m.family}"))
+            f"'{m.surface}' in a passage framed as a {framing.label} relationship (p={p:.2f}){tail}",
+            m.source_start, m.source_end, m.line, m.column, suggestion,
+            f"passage framing {framing.label} {p:.2f} (threshold {threshold:.2f})"
+            + (f", document framing {document.label}" if document is not None else "") + f"; word family {m.family}"))
     return findings

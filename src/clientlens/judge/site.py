@@ -4,13 +4,29 @@ from __future__ import annotations
 
 from typing import Iterable, Mapping, Sequence
 
-from clientlens.judge.document import Tally, tally
+from clientlens.judge.document import Tally, tally, tally_counts
 from clientlens.types import DocumentReport, Framing, Mention, ModelInfo, SiteReport
 
 
 def site_tally(mentions_per_document: Iterable[Sequence[Mention]], families: Sequence[str]) -> Tally:
     """Return the Tally over every document's mentions together."""
-    return tally((m for ms in mentions_per_document for m in ms), families)
+    return combine_tallies((tally(ms, families) for ms in mentions_per_document), families)
+
+
+def combine_tallies(parts: Iterable[Tally], families: Sequence[str]) -> Tally:
+    """Return the Tally of documents whose own Tallies are `parts`, in document order.
+
+    Counts add up; a family's first use is its first use in the first document that counts
+    it. So a site's pages can be tallied apart (in different workers) and combined later.
+    """
+    counts = {name: 0 for name in families}
+    first: dict[str, int] = {}
+    for part in parts:
+        for family, n in part.counts.items():
+            if n:
+                counts[family] = counts.get(family, 0) + n
+                first.setdefault(family, part.first[family])
+    return tally_counts(counts, first)
 
 
 def target_family(preferred: str, site: Tally) -> str | None:

@@ -27,7 +27,6 @@ from typing import Any, Iterable, Sequence
 from clientlens.config import Settings, path_matches
 from clientlens.errors import ConfigError
 from clientlens.judge import catalogue
-from clientlens.judge.document import allowed_spans
 from clientlens.types import Comment, Document, DocumentReport, Finding, Mention, SiteReport
 
 BASELINE_SCHEMA = "clientlens.baseline/1"
@@ -116,21 +115,6 @@ def document_suppressions(doc: Document | None, path: str, settings: Settings) -
     return (*found, whole) if whole else found
 
 
-def mark_mentions(doc: Document, mentions: Sequence[Mention], settings: Settings) -> list[Mention]:
-    """Return `mentions` with role "allowed" inside allowed phrases and "suppressed" where a
-    suppression covers them, so that neither counts, in the document or across the site."""
-    spans = allowed_spans(doc.text, settings.allow)
-    covering = [s for s in document_suppressions(doc, doc.path, settings) if s.uncounts]
-    out = []
-    for m in mentions:
-        if m.role == "own" and any(s <= m.start and m.end <= e for s, e in spans):
-            m = replace(m, role="allowed")
-        elif m.role == "own" and any(s.covers(m.source_start, m.line) for s in covering):
-            m = replace(m, role="suppressed")
-        out.append(m)
-    return out
-
-
 def drop_suppressed(report: DocumentReport, doc: Document | None, settings: Settings) -> DocumentReport:
     """Return `report` without the findings that a directive or a per-file ignore covers."""
     rules = document_suppressions(doc, report.path, settings)
@@ -175,7 +159,7 @@ def fingerprint(report: DocumentReport, f: Finding) -> str:
         words_before = re.findall(r"\w+", before.lower())[-_CONTEXT_WORDS:]
         words_after = re.findall(r"\w+", after.lower())[:_CONTEXT_WORDS]
         context = " ".join(words_before) + "|" + " ".join(words_after)
-    return hashlib.sha1(context.encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha1(context.encode("utf-8", "surrogatepass")).hexdigest()[:16]  # any text hashes
 
 
 def baseline_entries(report: SiteReport) -> list[dict[str, Any]]:

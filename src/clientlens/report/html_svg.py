@@ -56,11 +56,14 @@ def legend(names: Sequence[str], y: int) -> str:
 
 
 def mentions_chart(rows: Sequence[tuple[str, Mapping[str, int]]], families: Sequence[str]) -> str:
-    """Return an inline SVG bar chart of counted mentions per page, one bar per family."""
+    """Return an inline SVG bar chart of counted mentions per page, one bar per family that occurs.
+
+    A family a page never uses gets no bar and no "0"; a page with nothing counted says so.
+    """
     top = max([1, *(n for _, counts in rows for n in counts.values())])
     group = BAR * max(len(families), 1) + ROW_GAP
     height = 34 + group * len(rows) + 8
-    width = LABEL_W + PLOT_W + 50
+    width = LABEL_W + PLOT_W + 90  # room for the longest value label, "12 customer"
     out = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
            'aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg">',
            '<title id="chart-title">Counted mentions per page</title>',
@@ -72,17 +75,29 @@ def mentions_chart(rows: Sequence[tuple[str, Mapping[str, int]]], families: Sequ
         short = label if len(label) <= 30 else "..." + label[-27:]
         out.append(f'<text class="row-label" x="{LABEL_W - 8}" y="{y + group / 2}" text-anchor="end">'
                    f'<title>{escape(label)}</title>{escape(short)}</text>')
+        if not any(counts.get(f, 0) for f in families):
+            out.append(f'<text class="none" x="{LABEL_W + 6}" y="{y + group / 2}">none counted</text>')
         for i, family in enumerate(families):
             n = counts.get(family, 0)
+            if not n:
+                continue
             w = round(PLOT_W * n / top, 1)
             by = y + i * BAR
             out.append(f'<rect class="bar {fill_class(i, family)}" data-family="{escape(family)}" '
                        f'x="{LABEL_W}" y="{by}" width="{w}" height="{BAR - 2}">'
                        f'<title>{escape(label)}: {n} {escape(family)}</title></rect>'
-                       f'<text class="value" x="{LABEL_W + w + 4}" y="{by + BAR - 3}">{n}</text>')
+                       f'<text class="value" x="{LABEL_W + w + 4}" y="{by + BAR - 3}">{n} {escape(family)}</text>')
         y += group
     out.append(f'<line class="axis" x1="{LABEL_W}" y1="26" x2="{LABEL_W}" y2="{y - ROW_GAP + 2}"/>')
     return "".join(out) + "</svg>"
+
+
+def consistency_bar(value: float, band: str) -> str:
+    """Return a small inline SVG bar of a 0-100 consistency, coloured by its band (the number is beside it)."""
+    width = round(max(min(value, 100.0), 0.0), 1)
+    return (f'<svg class="cbar" viewBox="0 0 100 8" preserveAspectRatio="none" aria-hidden="true" '
+            f'xmlns="http://www.w3.org/2000/svg"><rect class="track" width="100" height="8"/>'
+            f'<rect class="fill band-{slug(band)}" width="{width}" height="8"/></svg>')
 
 
 def framing_gauge(framing: Framing, labels: Sequence[str]) -> str:

@@ -10,17 +10,21 @@ import html
 import re
 
 from clientlens.judge.catalogue import RULES
+from clientlens.report.common import counts_text, excerpt_marked, not_counted, page_state, verdict
 from clientlens.types import DocumentReport, Finding, SiteReport
 
 MAX_PER_FILE = 50  # GitHub caps a comment at 65,536 characters
 _SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
 
+def md_inline(text: str) -> str:
+    """Return one line of `text` HTML-escaped with Markdown specials backslashed, its spaces kept."""
+    return _SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
 def md_escape(text: str) -> str:
     """Return `text` safe inside Markdown prose and table cells (HTML-escaped, specials backslashed)."""
-    text = html.escape(text, quote=False)
-    text = _SPECIAL.sub(r"\\\1", text)
-    return " ".join(text.split())  # a newline would end a table row
+    return " ".join(md_inline(text).split())  # a newline would end a table row
 
 
 def md_code(text: str) -> str:
@@ -28,19 +32,19 @@ def md_code(text: str) -> str:
     return "<code>" + html.escape(" ".join(text.split())).replace("|", "&#124;") + "</code>"
 
 
-def _counts(counts) -> str:
-    return ", ".join(f"{k} {v}" for k, v in counts.items() if v) or "none"
-
-
 def summary(report: SiteReport) -> list[str]:
-    """Return the summary lines: dominant family, consistency, counts, framing, findings."""
+    """Return the summary lines: the verdict, dominant family, consistency, counts, framing, findings."""
     sev = report.findings_by_severity()
-    lines = [f"**Dominant family:** {md_escape(report.dominant or 'none')} · "
+    lines = [f"**{md_escape(verdict(report))}.**", "",
+             f"**Dominant family:** {md_escape(report.dominant or 'none')} · "
              f"**Consistency:** {report.consistency:.1f}/100 · "
              f"**Documents:** {len(report.documents)} · "
-             f"**Mentions counted:** {md_escape(_counts(report.counts))}",
+             f"**Mentions counted:** {md_escape(counts_text(report.counts))}",
              "",
              f"**Findings:** {sev['error']} error(s), {sev['warning']} warning(s), {sev['info']} info"]
+    skipped = not_counted(report.documents)
+    if skipped:
+        lines += ["", "**Not counted:** " + md_escape("; ".join(f"{n} {why}" for why, n, _ in skipped))]
     if report.framing is not None:
         f = report.framing
         scores = ", ".join(f"{k} {v:.2f}" for k, v in f.scores.items())
@@ -53,11 +57,12 @@ def summary(report: SiteReport) -> list[str]:
 def page_table(report: SiteReport) -> list[str]:
     """Return the per-page table: counts per family, dominant, consistency, framing, findings."""
     families = list(report.counts)
-    head = ["Page", *families, "Dominant", "Consistency", "Framing", "Mixed", "Findings"]
+    head = ["Page", *families, "Dominant", "Consistency", "Framing", "State", "Findings"]
     lines = ["| " + " | ".join(md_escape(h) for h in head) + " |",
              "|" + "---|" + "---:|" * len(families) + "---|---:|---|---|---:|"]
     for d in report.documents:
-        state = "**error**" if d.error else ("yes" if d.mixed else "no")
+        state = md_escape(page_state(d, report.dominant))
+        state = f"**{state}**" if d.error else state
         cells = [md_code(d.path), *(str(d.counts.get(f, 0)) for f in families), md_escape(d.dominant or "-"),
                  f"{d.consistency:.0f}", md_escape(d.framing.label if d.framing else "-"), state,
                  str(len(d.findings))]
@@ -66,10 +71,13 @@ def page_table(report: SiteReport) -> list[str]:
 
 
 def finding_row(f: Finding) -> str:
-    """Return one table row: line:column, severity, rule, message, suggestion."""
+    """Return one table row: line:column, severity, rule, message, the excerpt (word in bold), suggestion."""
     suggestion = md_code(f.suggestion) if f.suggestion else "-"
+    if f.suggestion and f.fix is not None:
+        suggestion += f" ({f.fix.applicability} fix)"
+    excerpt = excerpt_marked(f, "**", "**", md_inline) or "-"
     return (f"| {f.line}:{f.column} | {f.severity.value} | {md_code(f.rule)} | {md_escape(f.message)} "
-            f"| {suggestion} |")
+            f"| {excerpt} | {suggestion} |")
 
 
 def file_findings(d: DocumentReport) -> list[str]:
@@ -77,7 +85,7 @@ def file_findings(d: DocumentReport) -> list[str]:
     n = len(d.findings)
     lines = [f"<details><summary><code>{html.escape(d.path)}</code>: {n} finding{'s' if n != 1 else ''}"
              "</summary>", "",
-             "| Where | Severity | Rule | Message | Suggestion |", "|---|---|---|---|---|"]
+             "| Where | Severity | Rule | Message | In | Suggestion |", "|---|---|---|---|---|---|"]
     lines += [finding_row(f) for f in d.findings[:MAX_PER_FILE]]
     if n > MAX_PER_FILE:
         lines += ["", f"... and {n - MAX_PER_FILE} more (see the full report)."]

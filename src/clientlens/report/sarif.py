@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from clientlens.judge.catalogue import RULES
+from clientlens.report.common import excerpt_marked
 from clientlens.types import DocumentReport, Finding, Location, SiteReport
 
 SARIF_VERSION = "2.1.0"
@@ -39,8 +40,20 @@ def artifact_location(path: str) -> dict[str, Any]:
         return {"uri": path}
     pure: PurePath = PureWindowsPath(path) if "\\" in path or PureWindowsPath(path).drive else PurePosixPath(path)
     if pure.is_absolute():
-        return {"uri": pure.as_uri()}
-    return {"uri": quote(pure.as_posix(), safe="/"), "uriBaseId": SRCROOT}
+        try:
+            return {"uri": pure.as_uri()}
+        except (UnicodeEncodeError, ValueError):
+            return {"uri": "file://" + _quoted(pure.as_posix())}
+    return {"uri": _quoted(pure.as_posix()), "uriBaseId": SRCROOT}
+
+
+def _quoted(path: str) -> str:
+    # A file name that is not UTF-8 holds its bytes as surrogates (os.fsdecode): quote those bytes.
+    try:
+        data = path.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        data = path.encode("utf-8", "surrogatepass")
+    return quote(data, safe="/")
 
 
 def rule_descriptor(name: str) -> dict[str, Any]:
@@ -127,9 +140,11 @@ class _Run:
 
     def result(self, doc: DocumentReport, f: Finding, file: str, record: str | None, index: int,
                spans: set[tuple[int, int]], seen: dict[str, int]) -> dict[str, Any]:
-        """Return the SARIF result of one finding."""
+        """Return the SARIF result of one finding: its message ends with the excerpt it reads in."""
         primary = self.location(file, record, index, f, spans)
         text = f.message + (f"; write '{f.suggestion}' instead" if f.suggestion else "")
+        if f.excerpt is not None:
+            text += f". In: \"{excerpt_marked(f, '[', ']')}\""
         out: dict[str, Any] = {"ruleId": f.rule, "ruleIndex": self.rule_index(f.rule),
                                "level": LEVELS[f.severity.value], "message": {"text": text},
                                "locations": [primary]}
@@ -138,7 +153,7 @@ class _Run:
                 {"id": i, **self.location(file, record, index, loc, spans),
                  "message": {"text": "where the expected term is used or defined"}}
                 for i, loc in enumerate(f.related, start=1)]
-        fix = self.fix(f, primary, record, spans)
+        fix = sarif_fix(f, primary) if record is None else None  # a record's offsets are not file offsets
         if fix is not None:
             out["fixes"] = [fix]
         out["partialFingerprints"] = {FINGERPRINT: fingerprint(doc, f, seen)}
@@ -146,19 +161,20 @@ class _Run:
             out["properties"] = {"because": f.because}
         return out
 
-    @staticmethod
-    def fix(f: Finding, primary: dict[str, Any], record: str | None,
-            spans: set[tuple[int, int]]) -> dict[str, Any] | None:
-        """Return the fix that swaps in the suggestion, or None where no safe one exists."""
-        # Only a span known to hold exactly the mention is safe to replace: in HTML a span can
-        # cross markup, and a record's offsets are not file offsets.
-        if not f.suggestion or record is not None or (f.start, f.end) not in spans:
-            return None
-        physical = primary["physicalLocation"]
-        return {"description": {"text": f"Replace with '{f.suggestion}'"},
-                "artifactChanges": [{"artifactLocation": physical["artifactLocation"],
-                                     "replacements": [{"deletedRegion": physical["region"],
-                                                       "insertedContent": {"text": f.suggestion}}]}]}
+
+def sarif_fix(f: Finding, primary: dict[str, Any]) -> dict[str, Any] | None:
+    """Return the SARIF fix of a finding's Fix (one replacement per edit), or None when it has none."""
+    if f.fix is None:
+        return None
+    # Every edit replaces letters of one word (judge/finalise.py), so it lies on one line.
+    replacements = [{"deletedRegion": {"startLine": e.line, "startColumn": e.column, "endLine": e.line,
+                                       "endColumn": e.column + (e.end - e.start), "charOffset": e.start,
+                                       "charLength": e.end - e.start},
+                     "insertedContent": {"text": e.replacement}} for e in f.fix.edits]
+    return {"description": {"text": f"{f.fix.message} ({f.fix.applicability})"},
+            "artifactChanges": [{"artifactLocation": primary["physicalLocation"]["artifactLocation"],
+                                 "replacements": replacements}],
+            "properties": {"applicability": f.fix.applicability}}
 
 
 def fingerprint(doc: DocumentReport, f: Finding, seen: dict[str, int]) -> str:
@@ -170,7 +186,7 @@ def fingerprint(doc: DocumentReport, f: Finding, seen: dict[str, int]) -> str:
                     if (m.source_start, m.source_end) == (f.start, f.end)), "")
     key = "\0".join((f.rule, doc.path, surface, f.suggestion or ""))
     seen[key] = seen.get(key, 0) + 1
-    return hashlib.sha256(f"{key}\0{seen[key]}".encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(f"{key}\0{seen[key]}".encode("utf-8", "surrogatepass")).hexdigest()[:32]  # any text hashes
 
 
 def sarif_log(report: SiteReport) -> dict[str, Any]:

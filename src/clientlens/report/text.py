@@ -1,53 +1,140 @@
-"""render_text: a summary table, a per-document table and one line per finding."""
+"""render_text: the verdict, a summary, a per-document table and one line per finding with its excerpt.
+
+On a terminal (a `width` is given) the table is drawn with rich at that width; otherwise
+(a pipe, a file, CI logs) every row is one plain line, aligned, never wrapped, so paths
+stay whole and `grep` finds a document's row.
+"""
 
 from __future__ import annotations
 
 import io
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-from clientlens.types import SiteReport
+from clientlens.report.common import counts_text, not_counted, page_state, short_paths, verdict
+from clientlens.types import Finding, SiteReport
+
+COLUMNS = ("path", "counts", "dominant", "consistency", "framing", "state", "findings")
+# On a narrow terminal only these columns wrap, at spaces; a path or a number never breaks.
+WRAPPING = ("counts", "state")
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
-def _counts(counts) -> str:
-    return ", ".join(f"{k} {v}" for k, v in counts.items() if v) or "-"
-
-
-def render_text(report: SiteReport, color: bool = False, width: int = 100) -> str:
-    """Return the human-readable report (no escape codes unless `color`)."""
-    buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=color, no_color=not color, width=width,
-                      highlight=False, emoji=False)
-    summary = Table(title="clientlens summary", show_header=False, box=None)
-    summary.add_row("documents", str(len(report.documents)))
-    summary.add_row("counts (person sense)", _counts(report.counts))
-    summary.add_row("dominant", report.dominant or "none")
-    summary.add_row("consistency", f"{report.consistency:.1f}/100")
-    if report.framing is not None:
-        summary.add_row("framing", f"{report.framing.label} ({report.framing.scores.get(report.framing.label, 0):.2f})")
+def summary_rows(report: SiteReport) -> list[tuple[str, str]]:
+    """Return the summary as (label, value) rows."""
     sev = report.findings_by_severity()
-    summary.add_row("findings", f"{sev['error']} error, {sev['warning']} warning, {sev['info']} info")
-    console.print(summary)
-    pages = Table(title="documents", header_style="bold")
-    for column in ("path", "counts", "dominant", "consistency", "framing", "mixed", "findings"):
-        pages.add_column(column, overflow="fold")
+    rows = [("documents", str(len(report.documents))),
+            ("counted mentions", counts_text(report.counts, "-")),
+            ("dominant", report.dominant or "none"),
+            ("consistency", f"{report.consistency:.1f}/100")]
+    if report.framing is not None:
+        rows.append(("framing", f"{report.framing.label} ({report.framing.scores.get(report.framing.label, 0):.2f})"))
+    skipped = not_counted(report.documents)
+    if skipped:
+        rows.append(("not counted", "; ".join(f"{n} {why}" for why, n, _ in skipped)))
+    rows.append(("findings", f"{sev['error']} error, {sev['warning']} warning, {sev['info']} info"))
+    return rows
+
+
+def columns(report: SiteReport) -> tuple[str, ...]:
+    """Return the table's columns: COLUMNS, less framing when no document was framed (rules only)."""
+    framed = any(d.framing is not None for d in report.documents)
+    return COLUMNS if framed else tuple(c for c in COLUMNS if c != "framing")
+
+
+def document_rows(report: SiteReport) -> list[tuple[str, ...]]:
+    """Return one row per document (the cells of `columns`), paths relative to their common folder."""
+    labels = short_paths([d.path for d in report.documents])
+    rows = [{"path": label, "counts": counts_text(d.counts, "-"), "dominant": d.dominant or "-",
+             "consistency": f"{d.consistency:.0f}", "framing": d.framing.label if d.framing else "-",
+             "state": page_state(d, report.dominant), "findings": str(len(d.findings))}
+            for label, d in zip(labels, report.documents)]
+    return [tuple(row[c] for c in columns(report)) for row in rows]
+
+
+def documents_title(report: SiteReport) -> str:
+    """Return the table's title, naming the folder its paths are relative to."""
+    paths = [d.path for d in report.documents]
+    labels = short_paths(paths)
+    if not paths or labels == paths:
+        return "documents"
+    folder = paths[0][: len(paths[0]) - len(labels[0])]
+    return f"documents (in {folder})"
+
+
+def plain_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    """Return rows as aligned plain-text columns, one line each, however long."""
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in [header, *rows]]
+    return "\n".join(lines) + "\n"
+
+
+def render_text(report: SiteReport, color: bool = False, width: int | None = None) -> str:
+    """Return the human-readable report (no escape codes unless `color`; a rich table only with `width`)."""
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=color, no_color=not color, width=width or 10_000,
+                      highlight=False, emoji=False, soft_wrap=width is None)
+    console.print(Text(verdict(report) + ".", style="bold"))
+    label_width = max(len(label) for label, _ in summary_rows(report)) + 2
+    for label, value in summary_rows(report):
+        console.print(f"{label:<{label_width}}{value}")
+    console.print()
+    if width is None:
+        console.print(Text(documents_title(report), style="bold"))
+        console.print(plain_table(columns(report), document_rows(report)), end="")
+    else:
+        table = Table(title=documents_title(report), title_justify="left", header_style="bold",
+                      box=box.SIMPLE_HEAD, padding=(0, 1))
+        for column in columns(report):
+            table.add_column(column, no_wrap=column not in WRAPPING)
+        for row in document_rows(report):
+            table.add_row(*row)
+        console.print(table)
+    console.print()
+    console.print(evidence_section(report) + contract_section(report), end="")
+    findings = [finding_text(d.path, f) for d in report.documents for f in d.findings]
+    console.width = 10_000  # a finding is one line, however narrow the terminal
+    console.soft_wrap = True
+    for line in findings:
+        console.print(line)
+    return buffer.getvalue() + ("" if findings else "No findings.\n")
+
+
+def finding_text(path: str, f: Finding) -> Text:
+    """Return `path:line:col  severity  rule  message  -> suggestion (safe fix)  | excerpt` as rich Text,
+    the severity coloured and the mention in bold."""
+    page = f" (page {f.page})" if f.page else ""
+    out = Text(f"{path}:{f.line}:{f.column}{page}  ")
+    out.append(f.severity.value, style=SEVERITY_STYLE.get(f.severity.value, ""))
+    out.append(f"  {f.rule}  {f.message}")
+    if f.suggestion:
+        out.append(f"  -> {f.suggestion}")
+        if f.fix is not None:
+            out.append(f" ({f.fix.applicability} fix)")
+    if f.excerpt is not None:
+        e = f.excerpt
+        out.append("  | " + e.text[:e.start])
+        out.append(f"[{e.text[e.start:e.end]}]", style="bold")
+        out.append(e.text[e.end:])
+    return out
+
+
+def evidence_section(report: SiteReport, chars: int = 120) -> str:
+    """Return the "framing evidence" section: per framed document, the passages that decided its
+    label (cut to `chars` characters), or ""."""
+    lines = []
     for d in report.documents:
-        framing = d.framing.label if d.framing else "-"
-        state = "ERROR" if d.error else ("yes" if d.mixed else "no")
-        pages.add_row(d.path, _counts(d.counts), d.dominant or "-", f"{d.consistency:.0f}", framing,
-                      state, str(len(d.findings)))
-    console.print(pages)
-    lines = [finding_line(d.path, f) for d in report.documents for f in d.findings]
-    text = buffer.getvalue() + contract_section(report)
-    return text + ("\n".join(lines) + "\n" if lines else "No findings.\n")
-
-
-def finding_line(path: str, f) -> str:
-    """Return `path:line:col  rule  message  -> suggestion` for one finding (plus the page of a PDF)."""
-    tail = f"  -> {f.suggestion}" if f.suggestion else ""
-    page = f" (page {f.page})" if getattr(f, "page", None) else ""
-    return f"{path}:{f.line}:{f.column}{page}  {f.rule}  {f.message}{tail}"
+        if d.framing is None or not d.framing.evidence:
+            continue
+        lines.append(f"  {d.path}: {d.framing.label}")
+        for e in d.framing.evidence:
+            quote = e.passage.text if e.passage else ""
+            quote = quote if len(quote) <= chars else quote[:chars].rsplit(" ", 1)[0] + " ..."
+            lines.append(f"    {e.label} {e.scores.get(e.label, 0.0):.2f}  \"{quote}\"")
+    return "framing evidence\n" + "\n".join(lines) + "\n\n" if lines else ""
 
 
 def contract_section(report: SiteReport) -> str:
@@ -71,16 +158,16 @@ def contract_section(report: SiteReport) -> str:
         if c["score"] is None:
             lines.append(f"  {d.path}: {head}; no score: {c.get('note') or 'nothing to check'}")
         else:
-            lost = ", ".join(f"{name.replace('_', ' ')} -{parts[name]['lost']:g} of {parts[name]['max']:g}"
-                             for name in ("defined_term_hygiene", "party_references"))
-            lines.append(f"  {d.path}: {head}; score {c['score']:g}/100 ({lost})")
-            deductions = sorted((x for name in ("defined_term_hygiene", "party_references")
-                                 for x in parts[name]["deductions"]), key=lambda x: x["start"])
+            # A part of the score is a breakdown entry with what it lost out of its maximum.
+            scored = {name: p for name, p in parts.items() if isinstance(p, dict) and {"lost", "max"} <= p.keys()}
+            lost = ", ".join(f"{name.replace('_', ' ')} -{p['lost']:g} of {p['max']:g}" for name, p in scored.items())
+            lines.append(f"  {d.path}: {head}; score {c['score']:g}/100" + (f" ({lost})" if lost else ""))
+            deductions = sorted((x for p in scored.values() for x in p.get("deductions", ())), key=lambda x: x["start"])
             lines.extend(f"      -{x['points']:g}  {x['rule']}  line {x['line']}"
                          + (f", page {x['page']}" if x.get("page") else "") for x in deductions)
             if c.get("note"):
                 lines.append(f"      note: {c['note']}")
-        framing = parts.get("framing", {})
-        if framing.get("label"):
+        framing = parts.get("framing")
+        if isinstance(framing, dict) and framing.get("label"):
             lines.append(f"      framing (observation, not scored): {framing['label']}")
     return "contracts\n" + "\n".join(lines) + "\n\n" if lines else ""

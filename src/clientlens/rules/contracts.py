@@ -295,7 +295,9 @@ class _Sorter:
                     return OTHER_TERM, m.group(0)
         if surface[:1].isupper() and _names_another(self.text, start, end, surface, ctx):
             return OTHER_TERM, ctx.capitalised_neighbour
-        if (mention is not None and mention.role == "third_party") or ctx.possessive_before:
+        # Whose people these are is read here, not taken from the page role resolver, which does not
+        # know that a contract's bare "Client" is its party.
+        if ctx.possessive_before:
             return THIRD_PARTY, ctx.prev or "possessive"
         owner = next((w for w in ctx.before[-2:] if w in _OWNERS), None)
         if owner:  # "its other clients", "their existing customers"

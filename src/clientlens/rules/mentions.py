@@ -7,6 +7,7 @@ spans into plain Mention records, so no spaCy object leaves `rules/`.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
@@ -14,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from clientlens.rules.families import COLLECTIVE, FamilySet, family_set, trim_closing_quote
-from clientlens.rules.sense import MentionContext, Neighbour, decide_role, decide_sense
+from clientlens.rules.sense import MentionContext, Neighbour, decide_sense
 from clientlens.types import Mention, OffsetMap, SenseVote
 
 SPAN_KEY = "clientlens"
@@ -26,11 +27,11 @@ if not Span.has_extension("clientlens"):
 
 @dataclass(frozen=True)
 class SpanDecision:
-    """What the rules decided for one span: its family, sense vote and role."""
+    """What the rules decided for one span: its family and sense vote (roles are decided later,
+    once the sense is final, by judge/roles.py)."""
 
     family: str
     vote: SenseVote
-    role: str
 
 
 class MentionFinder:
@@ -46,9 +47,12 @@ class MentionFinder:
         text = doc.text  # Doc.text joins every token on each access (as dear as tokenising): read it once.
         spans = self.find_spans(doc, text)
         table = token_words(doc) if spans else []
+        # Read once per doc, not once per mention: each is a pass over every token or span.
+        sents = doc.has_annotation("SENT_START") if spans else False
+        starts = [span.start for span in spans]
         for span in spans:
-            ctx = build_context(span, spans, text, table)
-            span._.clientlens = SpanDecision(span.label_, decide_sense(ctx), decide_role(ctx))
+            ctx = build_context(span, spans, text, table, sents, starts)
+            span._.clientlens = SpanDecision(span.label_, decide_sense(ctx))
         doc.spans[self.span_key] = spans
         return doc
 
@@ -92,19 +96,21 @@ def token_words(doc: Doc) -> list[str | None]:
     return [_word(tok) for tok in doc]
 
 
-def _sentence(span: Span) -> Span:
+def _sentence(span: Span, sents: bool | None = None) -> Span:
     doc = span.doc
-    if doc.has_annotation("SENT_START"):
+    if doc.has_annotation("SENT_START") if sents is None else sents:
         return span.sent
     return doc[max(0, span.start - 40):min(len(doc), span.end + 40)]
 
 
 def build_context(span: Span, spans: list[Span], text: str | None = None,
-                  table: list[str | None] | None = None) -> MentionContext:
-    """Return the MentionContext of `span`, with `spans` (all mentions of the doc) as neighbours.
+                  table: list[str | None] | None = None, sents: bool | None = None,
+                  starts: list[int] | None = None) -> MentionContext:
+    """Return the MentionContext of `span`, with `spans` (all mentions of the doc, in order) as neighbours.
 
-    `text` is `span.doc.text` and `table` its `token_words`, passed in by callers that build
-    many contexts for one doc (each costs a pass over every token).
+    `text` is `span.doc.text`, `table` its `token_words`, `sents` whether it has sentence
+    starts and `starts` the spans' first tokens, passed in by callers that build many contexts
+    for one doc (each costs a pass over every token or span).
     """
     doc = span.doc
     text = doc.text if text is None else text
@@ -113,7 +119,7 @@ def build_context(span: Span, spans: list[Span], text: str | None = None,
     def words_in(lo: int, hi: int) -> list[str]:
         return [w for w in table[lo:hi] if w is not None]
 
-    sent = _sentence(span)
+    sent = _sentence(span, sents)
     start, end = char_bounds(span)
     surface = text[start:end]
     lower = surface.lower()
@@ -121,7 +127,8 @@ def build_context(span: Span, spans: list[Span], text: str | None = None,
     parts = tuple(p for p in lower.replace("’", "'").split("-") if _core(p) != core_word or p == "")
     words = words_in(sent.start, sent.end)
     neighbours = []
-    for other in spans:
+    starts = [s.start for s in spans] if starts is None else starts
+    for other in spans[bisect.bisect_left(starts, sent.start):bisect.bisect_left(starts, sent.end)]:
         if other is span or other.start < sent.start or other.end > sent.end:
             continue
         lo, hi = (other.end, span.start) if other.start < span.start else (span.end, other.start)
@@ -135,6 +142,7 @@ def build_context(span: Span, spans: list[Span], text: str | None = None,
         before=tuple(words_in(max(sent.start, span.start - WINDOW), span.start)),
         after=tuple(words_in(span.end, min(sent.end, span.end + WINDOW))),
         char_before=text[start - 1] if start > 0 else "",
+        char_before2=text[start - 2] if start > 1 else "",
         char_after=text[end] if end < len(text) else "",
         raw_before=doc[span.start - 1].text if span.start > sent.start else "",
         in_short_quote=_in_short_quote(text, start, end),
@@ -191,7 +199,7 @@ def to_mentions(doc: Doc, offset: int, offsets: OffsetMap, scope_at=None, span_k
             surface=text[start:end], family=decision.family, sense=decision.vote.sense,
             confidence=round(decision.vote.confidence, 3), decided_by=decision.vote.decided_by,
             cue=decision.vote.cue, scope=scope_at(offset + start) if scope_at else "body",
-            role=decision.role, source_start=loc.start, source_end=loc.end,
+            source_start=loc.start, source_end=loc.end,
         ))
     return out
 

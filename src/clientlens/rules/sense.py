@@ -26,7 +26,6 @@ META_BEFORE = frozenset(_DATA["meta_before"])
 META_CUES = frozenset(_DATA["meta_cues"])
 COMPARISON_LINKS = frozenset(_DATA["comparison_links"])
 PERSON_DETERMINERS = frozenset(_DATA["possessive_determiners"])
-THIRD_PARTY_BEFORE = frozenset(_DATA["third_party_before"])
 TECH_WORDS = frozenset(_DATA["tech_words"])
 PERSON_AFTER = frozenset(_DATA["person_after"])
 ACRONYM_EXCEPTIONS = frozenset(_DATA["software_acronym_exceptions"])
@@ -93,6 +92,7 @@ class MentionContext:
         return ""
 
     in_short_quote: bool = False
+    char_before2: str = ""  # the character before `char_before` (tells **bold** from *italics*)
 
     @property
     def quoted(self) -> bool:
@@ -160,8 +160,10 @@ def quoted_word(ctx: MentionContext) -> SenseVote | None:
 
 def glossary_headword(ctx: MentionContext) -> SenseVote | None:
     """A glossary entry ("Client: whoever pays the invoice") defines the word: meta."""
-    if not ctx.before or ctx.before[-1] in (".", "\n"):
-        if ctx.after[:1] == (":",) and ctx.capitalised:
+    before = [w for w in ctx.before if w not in ("*", "_", "**", "__")]
+    after = [w for w in ctx.after if w not in ("*", "_", "**", "__")]
+    if not before or before[-1] in (".", "\n"):
+        if after[:1] == [":"] and ctx.capitalised:
             return SenseVote(Sense.META, 0.7, "rule:glossary-headword", ":")
     return None
 
@@ -177,8 +179,12 @@ def tech_context(ctx: MentionContext) -> SenseVote | None:
 
 
 def emphasised_word(ctx: MentionContext) -> SenseVote | None:
-    """The word alone in Markdown emphasis (*client*, _customer_): meta."""
-    if ctx.char_before in "*_" and ctx.char_before and ctx.char_after == ctx.char_before:
+    """The word alone in Markdown italics (*client*, _customer_): meta.
+
+    Bold (**Clients**) marks a UI label or plain emphasis, not a word held up as a word.
+    """
+    if ctx.char_before in "*_" and ctx.char_before and ctx.char_after == ctx.char_before \
+            and ctx.char_before2 != ctx.char_before:
         return SenseVote(Sense.META, 0.85, "rule:emphasised-word", ctx.char_before)
     return None
 
@@ -252,15 +258,3 @@ def decide_sense(ctx: MentionContext, rules: tuple[Rule, ...] = SENSE_RULES) -> 
         if vote is not None and (best is None or vote.confidence > best.confidence):
             best = vote
     return best or SenseVote(Sense.PERSON, DEFAULT_CONFIDENCE, "rule:default", None)
-
-
-def decide_role(ctx: MentionContext) -> str:
-    """Return "third_party" for someone else's clients or customers, else "own"."""
-    before = ctx.word_before(skip_soft=False)
-    if before in THIRD_PARTY_BEFORE or before in POSSESSIVE_MARKS:
-        return "third_party"
-    if before == "end" or any(p in ("end", "end-user", "sub") for p in ctx.parts):
-        return "third_party"
-    if before == "your" and ctx.core.endswith("s") and not ctx.after[:1] == ("'",):
-        return "third_party"
-    return "own"

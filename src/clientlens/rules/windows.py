@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from clientlens.types import Block
+from clientlens.types import Block, block_at, disjoint_starts
 
 # A boundary: sentence punctuation (plus closing quotes/brackets) then space, or a blank line,
 # or a line break before a heading, list item or table row.
@@ -13,6 +13,8 @@ _BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]*[ \t]+(?=[\"'“‘(\[*_]*[A-Z
 _ABBREVIATIONS = frozenset({"vs", "e.g", "i.e", "etc", "mr", "mrs", "ms", "dr", "no", "inc", "ltd", "co",
                             "st", "cf", "approx", "dept", "est", "fig", "jr", "sr", "vol", "u.s", "u.k"})
 _NEAR = 256
+REACH = 2000  # characters searched for a sentence boundary either side of a mention
+MAX_WINDOW = 100_000  # characters given to spaCy at once (its own limit is 1,000,000)
 
 
 def _is_boundary(text: str, match: re.Match[str]) -> bool:
@@ -37,29 +39,59 @@ def _last_boundary_end(text: str, lo_limit: int, start: int) -> int:
     return lo_limit
 
 
-def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """Return the bounds of the sentence around text[start:end] (searching at most 2,000 chars out)."""
-    lo_limit, hi_limit = max(0, start - 2000), min(len(text), end + 2000)
-    lo = _last_boundary_end(text, lo_limit, start)
-    hi = hi_limit
-    for m in _BOUNDARY.finditer(text, end, hi_limit):
-        if _is_boundary(text, m):
-            hi = m.start()
-            break
+def sentence_bounds(text: str, start: int, end: int, reach: int = REACH) -> tuple[int, int]:
+    """Return the bounds of the sentence around text[start:end] (searching at most `reach` chars out)."""
+    lo = _last_boundary_end(text, max(0, start - reach), start)
+    hi, _ = _next_boundary_start(text, end, min(len(text), end + reach))
     return lo, max(hi, end)
 
 
-def mention_windows(text: str, hits: Sequence[tuple[int, int]], blocks: Sequence[Block] = ()) -> list[tuple[int, int]]:
-    """Return merged, sorted windows (start, end) that hold every hit inside its sentence and block."""
+def _next_boundary_start(text: str, end: int, hi_limit: int, clear: tuple[int, int] = (0, 0)) -> tuple[int, tuple[int, int]]:
+    """Return (start of the first sentence boundary in text[end:hi_limit], else hi_limit; a stretch known to hold none).
+
+    `clear` is a stretch an earlier call found no boundary in: when it holds `end`, the scan
+    starts near its far end instead of at `end` (a little before it, so that a boundary whose
+    lookahead the earlier scan could not see is still found). In text with no sentence breaks,
+    that keeps the scans of consecutive mentions from going over the same characters again.
+    """
+    pos = max(end, clear[1] - _NEAR) if clear[0] <= end < clear[1] else end
+    for m in _BOUNDARY.finditer(text, pos, hi_limit):
+        if _is_boundary(text, m):
+            return m.start(), (min(end, clear[0]) if pos != end else end, m.start())
+    return hi_limit, (min(end, clear[0]) if pos != end else end, hi_limit)
+
+
+def mention_windows(text: str, hits: Sequence[tuple[int, int]], blocks: Sequence[Block] = (),
+                    max_sentence: int = 2 * REACH, max_window: int = MAX_WINDOW) -> list[tuple[int, int]]:
+    """Return merged, sorted windows (start, end) that hold every hit inside its sentence and block.
+
+    Every window is at most `max_window` characters long: a sentence is looked for at most
+    `max_sentence` / 2 characters either side of a hit (longer unbroken text is cut there),
+    a hit longer than that is cut too, and touching sentences stop merging when the window
+    would pass `max_window`, so spaCy never sees more than that at once.
+    """
+    reach = max(max_sentence // 2, 1)
+    starts = disjoint_starts(blocks)
     windows: list[tuple[int, int]] = []
+    clear = (0, 0)
     for start, end in hits:
-        lo, hi = sentence_bounds(text, start, end)
-        for block in blocks:
-            if block.start <= start < block.end:
-                lo, hi = max(lo, block.start), min(hi, block.end)
-                break
+        end = min(end, start + reach)
+        # A hit inside the current window merges into it, whatever its sentence's start:
+        # only the end needs looking for.
+        inside = bool(windows) and start < windows[-1][1]
+        lo = start if inside else _last_boundary_end(text, max(0, start - reach), start)
+        hi, clear = _next_boundary_start(text, end, min(len(text), end + reach), clear)
+        hi = max(hi, end)
+        block = block_at(blocks, start, starts)
+        if block is not None:
+            lo, hi = max(lo, block.start), min(hi, block.end)
         if windows and lo <= windows[-1][1]:
-            windows[-1] = (windows[-1][0], max(hi, windows[-1][1]))
-        else:
-            windows.append((lo, hi))
+            w_lo, w_hi = windows[-1]
+            if max(hi, w_hi) - w_lo <= max_window:
+                windows[-1] = (w_lo, max(hi, w_hi))
+                continue
+            if end <= w_hi:
+                continue  # the window is full and already holds this hit
+            lo = w_hi  # the next window starts where the full one ends
+        windows.append((lo, hi))
     return windows

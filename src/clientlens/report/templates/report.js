@@ -1,4 +1,5 @@
-/* clientlens HTML report: table sorting and the "colours off" switch. No network, no libraries. */
+/* clientlens HTML report: table sorting, the findings filters, opening a folded document when a
+   link points into it, and the "colours off" switch. No network, no libraries. */
 (function () {
   "use strict";
 
@@ -36,6 +37,34 @@
       if (button) { button.addEventListener("click", function () { sortBy(table, heads, th, col); }); }
     });
   });
+
+  var rule = document.getElementById("filter-rule");
+  var page = document.getElementById("filter-page");
+  var count = document.getElementById("filter-count");
+  function filter() {
+    var rows = document.querySelectorAll("#findings-table tbody tr"), shown = 0;
+    Array.prototype.forEach.call(rows, function (row) {
+      var keep = (!rule.value || row.getAttribute("data-rule") === rule.value) &&
+                 (!page.value || row.getAttribute("data-page") === page.value);
+      row.hidden = !keep;
+      if (keep) { shown += 1; }
+    });
+    count.textContent = shown + " of " + rows.length + " shown";
+  }
+  if (rule && page && count) {
+    rule.addEventListener("change", filter);
+    page.addEventListener("change", filter);
+  }
+
+  /* A finding's badge lives in a document that may be folded: open it before the browser scrolls. */
+  function reveal() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    var fold = target && target.closest ? target.closest("details") : null;
+    if (fold && !fold.open) { fold.open = true; target.scrollIntoView(); }
+  }
+  window.addEventListener("hashchange", reveal);
+  reveal();
 
   var toggle = document.getElementById("mono-toggle");
   if (toggle) {

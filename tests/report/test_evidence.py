@@ -1,0 +1,48 @@
+"""A document's framing evidence in the JSON, text and HTML reports."""
+
+from dataclasses import replace
+
+import jsonschema
+
+from clientlens.report.html import render_html
+from clientlens.report.json import evidence_text, report_dict
+from clientlens.report.text import render_text
+from clientlens.types import Framing, Passage
+from tests.report.samples import framed_site, page_report
+from tests.report.test_json import SCHEMA
+
+
+def with_evidence():
+    doc = page_report()
+    long = "Plans start at nine pounds a month. " * 20
+    evidence = (doc.framings[1], Framing("customer", {"client": 0.1, "customer": 0.8, "neutral": 0.1},
+                                         Passage(0, len(long), long.strip()), (), "test@1"))
+    framing = Framing("customer", {"client": 0.2, "customer": 0.7, "neutral": 0.1}, None, (), "test@1", evidence)
+    site = framed_site()
+    return replace(site, documents=(replace(doc, framing=framing), *site.documents[1:]))
+
+
+def test_json_lists_the_evidence_of_a_document_framing():
+    report = report_dict(with_evidence())
+    jsonschema.validate(report, SCHEMA)
+    doc = report["documents"][0]
+    evidence = doc["framing"]["evidence"]
+    assert [e["label"] for e in evidence] == ["customer", "customer"]
+    assert evidence[0]["text"] == "A customer buys a plan at checkout."
+    assert len(evidence[1]["text"]) <= 304 and evidence[1]["text"].endswith(" ...")
+    assert "evidence" not in report_dict(framed_site())["documents"][0]["framing"]
+
+
+def test_text_and_html_show_the_evidence():
+    report = with_evidence()
+    text = render_text(report)
+    assert "framing evidence" in text and 'customer 0.88  "A customer buys a plan at checkout."' in text
+    # The HTML report shows the evidence where framing matters: a page whose word it contradicts.
+    doc = report.documents[0]
+    contradicted = replace(report, documents=(replace(doc, dominant="client"), *report.documents[1:]))
+    html = render_html(contradicted)
+    assert "framed as customer" in html and "A customer buys a plan at checkout." in html
+
+
+def test_evidence_text_of_a_framing_without_passage_is_empty():
+    assert evidence_text(Framing("neutral", {"neutral": 1.0})) == ""
