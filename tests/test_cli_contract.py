@@ -49,3 +49,19 @@ def test_cli_contract_unreadable_only_input_exits_2(tmp_path):
     result = runner.invoke(app, ["contract", str(broken), "--no-model"])
     assert result.exit_code == 2
     assert "unreadable-input" in result.output and "Traceback" not in result.output
+
+
+def test_cli_contract_deductions_point_to_their_clauses_in_text_and_html(tmp_path):
+    contract = tmp_path / "windows.md"
+    contract.write_text(CONTRACT, encoding="utf-8")
+    text = runner.invoke(app, ["contract", str(contract), "--no-model", "--fail-on", "never", "--no-color"])
+    # The synonym on line 6 costs the party-references part 12 points, and says where it is.
+    assert "score 88/100 (defined term hygiene -0 of 50, party references -12 of 50)" in text.output
+    assert "-12  defined-term-synonym  line 6" in text.output
+
+    page = tmp_path / "report.html"
+    runner.invoke(app, ["contract", str(contract), "--no-model", "-f", "html", "-o", str(page), "--fail-on", "never"])
+    html = page.read_text(encoding="utf-8")
+    deductions = html.split('<ol class="deductions">', 1)[1].split("</ol>", 1)[0]
+    anchor = deductions.split('href="#', 1)[1].split('"', 1)[0]
+    assert "line 6" in deductions and f'id="{anchor}"' in html and "defined-term-synonym" in deductions
