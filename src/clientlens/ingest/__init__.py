@@ -15,10 +15,11 @@ from clientlens.config import Settings, path_matches
 from clientlens.errors import InputError
 from clientlens.ingest.decode import decode_bytes
 from clientlens.ingest.docx import load_docx
+from clientlens.ingest.frontmatter import FrontMatterRules
 from clientlens.ingest.html import load_html
 from clientlens.ingest.jsonl import load_jsonl
 from clientlens.ingest.links import is_url
-from clientlens.ingest.markdown import load_markdown
+from clientlens.ingest.markdown import load_markdown, load_mdx
 from clientlens.ingest.pdf import load_pdf
 from clientlens.ingest.saved import is_saved_crawl, load_saved_crawl
 from clientlens.ingest.text import load_text
@@ -33,10 +34,12 @@ BytesLoader = Callable[[Path, str, Settings], Loaded]
 
 TEXT_LOADERS: dict[str, TextLoader] = {
     ".txt": load_text, ".text": load_text,
-    ".md": load_markdown, ".markdown": load_markdown, ".mdx": load_markdown,
+    ".md": load_markdown, ".markdown": load_markdown, ".mdx": load_mdx,
     ".html": load_html, ".htm": load_html, ".xhtml": load_html,
     ".jsonl": load_jsonl, ".ndjson": load_jsonl,
 }
+# These loaders also read front matter, as the `front-matter-*` settings say.
+FRONT_MATTER_LOADERS = frozenset({load_markdown, load_mdx, load_html})
 # Binary formats (PDF, DOCX) register here: they read the file themselves.
 BYTES_LOADERS: dict[str, BytesLoader] = {".pdf": load_pdf, ".docx": load_docx}
 
@@ -95,18 +98,21 @@ def load_file(path: Path, settings: Settings, name: str | None = None) -> Loaded
         if size > settings.max_bytes:
             raise InputError(f"{name}: file is {size / 1e6:.1f} MB, over the {settings.max_bytes / 1e6:.0f} MB limit (max-bytes)")
         text = decode_bytes(path.read_bytes(), name)
-        yield from _load_text(text, name, suffix)
+        yield from _load_text(text, name, suffix, settings)
     except InputError as exc:
         yield InputFailure(name, str(exc), _kind_for(suffix))
     except OSError as exc:
         yield InputFailure(name, f"{name}: cannot read ({exc.strerror or exc})", _kind_for(suffix))
 
 
-def _load_text(text: str, name: str, suffix: str) -> Loaded:
+def _load_text(text: str, name: str, suffix: str, settings: Settings | None = None) -> Loaded:
     if not text.strip():
         raise InputError(f"{name}: no text to audit (only whitespace)")
     loader = TEXT_LOADERS.get(suffix, load_text)
-    result = loader(text, name)
+    if loader in FRONT_MATTER_LOADERS:
+        result = loader(text, name, rules=FrontMatterRules.from_settings(settings or Settings()))
+    else:
+        result = loader(text, name)
     if isinstance(result, Document):
         yield result
     else:
