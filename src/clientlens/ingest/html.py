@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import html
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 
 from clientlens.ingest.frontmatter import FrontMatter, FrontMatterRules, read_front_matter
@@ -144,7 +145,7 @@ def load_html(source: str, path: str, kind: Kind = Kind.PAGE, rules: FrontMatter
     meta = {"format": "html"}
     if front is not None:
         markup = blank(markup[:front.end]) + markup[front.end:]
-        front = FrontMatter(front.end, blank_templates(front.text), front.values, front.warning)
+        front = replace(front, text=blank_templates(front.text))
         if front.warning:
             meta["warning"] = f"{path}: {front.warning}"
     parser = _TextCollector(markup)

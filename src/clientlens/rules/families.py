@@ -28,8 +28,8 @@ _SENTENCE_END = _GLUE["sentence_punctuation"]
 _EMPHASIS = _GLUE["emphasis"]
 _PROSE_ALTERNATIVES = re.compile(_GLUE["prose_alternatives"])
 GLUE_REACH = 100  # a longer glued run is no prose word either: it is code or data
-# Letters, digits and hyphens count as glue only through a code character: the family regex
-# already refuses a word with letters glued straight to it (clientlens, getClient).
+# A code token is a run of letters, digits, hyphens and code characters. (Letters glued straight
+# to a family word never reach here: the family regex refuses clientlens and getClient.)
 _GLUED_CHAR = re.compile("[\\w" + re.escape(_GLUE["code_characters"]) + "-]")
 _GLUED = re.compile(_GLUED_CHAR.pattern + "*")
 _GLUE_CHARS = frozenset(_GLUE["code_characters"] + "-")
