@@ -55,6 +55,19 @@ def test_cli_bad_config_is_one_line(tmp_path):
     assert "Traceback" not in proc.stderr
 
 
+def test_cli_invalid_front_matter_is_read_as_text_with_a_one_line_warning(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text('---\ntitle: "Plans for our clients\nlayout: [page\n---\nEvery client gets a plan.\n')
+    proc = subprocess.run([sys.executable, "-m", "clientlens", "audit", str(page), "--no-model", "-f", "json"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith(f"clientlens: warning: {page}: front matter is not valid YAML")
+    (doc,) = json.loads(proc.stdout)["documents"]
+    assert doc["error"] is None
+    assert [(m["surface"], m["line"], m["column"]) for m in doc["mentions"]] == [("clients", 2, 23), ("client", 5, 7)]
+
+
 def test_cli_stdin():
     proc = subprocess.run([sys.executable, "-m", "clientlens", "audit", "-", "--no-model", "-f", "json"],
                           input="Our clients. A customer.", capture_output=True, text=True)

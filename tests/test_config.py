@@ -68,8 +68,10 @@ def test_config_every_documented_key_is_accepted(tmp_path):
     table = {"preferred": "patient", "families": {"patient": ["patient", "patients"]}, "allow": ["customer care"],
              "include": ["*.md"], "exclude": ["drafts/*"], "severity": {"mixed-terminology": "error"},
              "per-file-ignores": {"blog/*.md": ["framing-mismatch"]}, "fail-on": "info", "max-bytes": 1000,
-             "use-model": False, "model-dir": "models/x", "mismatch-threshold": 1}
+             "use-model": False, "model-dir": "models/x", "mismatch-threshold": 1,
+             "front-matter-fields": ["hero_text"], "front-matter-skip": ["seo"]}
     s = settings_from_table(table, "x.toml")
+    assert s.front_matter_fields == ("hero_text",) and s.front_matter_skip == ("seo",)
     assert s.families == {"patient": ("patient", "patients")} and s.mismatch_threshold == 1.0
     assert s.per_file_ignores == {"blog/*.md": ("framing-mismatch",)}
 
@@ -98,6 +100,8 @@ def test_config_every_documented_key_is_accepted(tmp_path):
     ('[families]\nbuyer = ["buy er"]\n', "families.buyer"),
     ('[per-file-ignores]\n"blog/*" = "mixed-terminology"\n', "per-file-ignores.blog/*"),
     ("preferred = \n", ".clientlens.toml"),
+    ('front-matter-fields = "title"\n', "front-matter-fields"),
+    ('front-matter-skip = ["hero image"]\n', "front-matter-skip"),
 ])
 def test_config_bad_values_raise_one_line_naming_key_and_file(tmp_path, toml, key):
     write(tmp_path, ".clientlens.toml", toml)

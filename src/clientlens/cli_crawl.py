@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Iterable, Optional, Sequence
+from typing import Iterable, Iterator, Optional, Sequence
 
 from clientlens.config import Settings
 from clientlens.errors import ConfigError
@@ -47,10 +47,19 @@ def read_sources(paths: Sequence[str], settings: Settings,
     if not any(is_url(p) for p in paths):
         if options.save_dir:
             raise ConfigError(f"--save {options.save_dir}: only crawled pages are saved; give a URL to audit")
-        return load_documents(paths, settings)
+        return with_warnings(load_documents(paths, settings))
     if options.save_dir:
         check_save_dir(options.save_dir)
     update: CrawlProgress | None
     update, line = crawl_progress_line()
     with line:
-        return list(load_documents(paths, settings, options, update))
+        return list(with_warnings(load_documents(paths, settings, options, update)))
+
+
+def with_warnings(items: Iterable[Document | InputFailure]) -> Iterator[Document | InputFailure]:
+    """Yield `items`, printing each document's ingest warning (a front matter read as text) on stderr."""
+    for item in items:
+        warning = item.meta.get("warning") if isinstance(item, Document) else None
+        if warning:
+            print(f"clientlens: warning: {warning}", file=sys.stderr)
+        yield item

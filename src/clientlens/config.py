@@ -75,6 +75,10 @@ class Settings:
         copy the framing of a whole page is too often wrong for a finding of its own.
     terms: extra fixed names (phrases) whose family words never count and are never rewritten.
     default_terms: use the bundled list of fixed names (rules/patterns/terms.json). Default True.
+    front_matter_fields: front-matter keys (or last words of keys) whose string values are
+        always read, added to the built-in list (ingest/front_matter.json). Default none.
+    front_matter_skip: front-matter keys never read, nor anything nested under them, added
+        to the built-in list. Default none.
     """
 
     preferred: str = "auto"
@@ -100,6 +104,8 @@ class Settings:
     framing_findings: str = "merged"
     terms: tuple[str, ...] = ()
     default_terms: bool = True
+    front_matter_fields: tuple[str, ...] = ()
+    front_matter_skip: tuple[str, ...] = ()
     source: str = "defaults"
 
     def __post_init__(self) -> None:
@@ -128,6 +134,12 @@ class Settings:
         if self.mismatch_threshold is not None and not 0.0 < self.mismatch_threshold <= 1.0:
             raise ConfigError(f"mismatch-threshold = {self.mismatch_threshold}{where}: expected 0 < x <= 1")
         self._check_families(where)
+        for name, keys in (("front-matter-fields", self.front_matter_fields),
+                           ("front-matter-skip", self.front_matter_skip)):
+            bad = [k for k in keys if not _FRONT_MATTER_KEY.fullmatch(k)]
+            if bad:
+                raise ConfigError(f"{name} = {list(keys)!r}{where}: {bad[0]!r} is not a front-matter key "
+                                  "(letters, digits, _ and -, e.g. \"hero_text\")")
 
     def _check_families(self, where: str) -> None:
         owner: dict[str, str] = {"client": "client", "clients": "client", "clientele": "client",
@@ -179,9 +191,11 @@ _KEYS = {
     "mismatch-threshold": float, "per-file-ignores": dict, "scope": str, "terms": list, "framing-findings": str,
     "default-terms": bool, "max-unpacked-bytes": int, "max-pdf-pages": int, "max-pdf-seconds": float,
     "read-timeout": float, "max-sentence": int, "max-window": int, "max-mentions": int,
+    "front-matter-fields": list, "front-matter-skip": list,
 }
 _FAMILY_NAME = re.compile(r"[a-z][a-z-]*")
 _WORD_FORM = re.compile(r"[A-Za-z][A-Za-z-]*")
+_FRONT_MATTER_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def settings_from_table(table: Mapping[str, Any], source: str) -> Settings:

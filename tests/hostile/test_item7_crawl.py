@@ -134,7 +134,8 @@ def test_a_huge_gzipped_sitemap_is_read_only_as_far_as_the_crawl_needs():
             return _send(handler, sitemap[0], "application/x-gzip")
         if handler.path == "/robots.txt":
             return _send(handler, b"", "text/plain", 404)
-        return _send(handler, b"<p>Our clients rent flats.</p>")
+        # A body of its own per page: pages with the same text count once.
+        return _send(handler, f"<p>Our clients rent flats on {handler.path}.</p>".encode())
 
     with serve(answer) as base:
         sitemap.append(hi.sitemap_gz(base, 100_000))

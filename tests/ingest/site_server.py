@@ -186,3 +186,37 @@ def serve_site() -> Iterator[Site]:
         for server in servers:
             server.shutdown()
             server.server_close()
+
+
+@contextmanager
+def serve_pages(pages: dict[str, str]) -> Iterator[Site]:
+    """Yield a Site on 127.0.0.1 that serves `pages` (path -> HTML) and 404 for anything else.
+
+    `site.requests` records each request's path with its query string, in order.
+    """
+    site = Site()
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args) -> None:  # keep test output quiet
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+            site.requests.append(self.path)
+            html = pages.get(self.path.split("?", 1)[0])
+            body = (html or "<h1>Not here</h1>").encode("utf-8")
+            self.send_response(200 if html is not None else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    site.base = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield site
+    finally:
+        server.shutdown()
+        server.server_close()

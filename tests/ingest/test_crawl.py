@@ -11,11 +11,12 @@ from clientlens import __version__
 from clientlens.errors import ConfigError, InputError
 from clientlens.ingest import load_documents
 from clientlens.ingest.crawl import CrawlOptions, crawl, crawl_documents
-from clientlens.ingest.links import is_url, looks_like_file, normalise, page_links, parse_sitemap, site_key
+from clientlens.ingest.links import (is_url, looks_like_file, normalise, page_key, page_links, parse_sitemap,
+                                     read_links, site_key)
 from clientlens.ingest.saved import MANIFEST, check_save_dir
 from clientlens.report.json import render_json
 from clientlens.types import Document, InputFailure
-from tests.ingest.site_server import serve_site
+from tests.ingest.site_server import serve_pages, serve_site
 
 PAGES = ["/", "/services", "/team", "/pricing", "/contact", "/chain/1", "/chain/2"]
 
@@ -207,6 +208,8 @@ def test_check_save_dir_refuses_a_folder_of_other_files(tmp_path, contents, ok):
     ("ftp://example.com/file", None, None),
     ("https://example.com/über uns?q=a b", None, "https://example.com/%C3%BCber%20uns?q=a%20b"),
     ("https://example.com/a%20b", None, "https://example.com/a%20b"),
+    ("https://example.com/a?utm_source=x&id=3&fbclid=y&gclid=z", None, "https://example.com/a?id=3"),
+    ("https://example.com/a?UTM_Medium=email", None, "https://example.com/a"),
 ])
 def test_links_normalise(url, base, expected):
     assert normalise(url, base) == expected
@@ -256,3 +259,77 @@ def test_crawl_documents_without_save_writes_nothing(site, tmp_path, monkeypatch
     monkeypatch.chdir(tmp_path)
     list(crawl_documents(site.url("/"), quick(max_pages=2)))
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("https://example.com/", "https://example.com/index.html", True),
+    ("https://example.com/docs/", "http://www.example.com/docs/index.php", True),
+    ("https://example.com/about/", "https://example.com/about", True),
+    ("https://example.com/a?x=1&y=2", "https://example.com/a?y=2&x=1", True),
+    ("https://example.com/about", "https://example.com/About", False),
+    ("https://example.com/a?x=1", "https://example.com/a?x=2", False),
+    ("https://example.com/index.html/x", "https://example.com/x", False),
+])
+def test_links_page_key(a, b, same):
+    assert (page_key(normalise(a)) == page_key(normalise(b))) is same
+
+
+def test_links_read_links_finds_the_canonical_url():
+    html = '<link rel="alternate" href="/fr/"><link rel="Canonical" href="/about/?utm_source=x"><a href="/x">x</a>'
+    links = read_links(html, "https://example.com/about?print=1")
+    assert links.canonical == "https://example.com/about/" and links.links == ("https://example.com/x",)
+
+
+QUILLMOOR = """<!doctype html><html><head><title>{title} | Quillmoor Letterpress</title>{head}</head>
+<body><main><h1>{title}</h1><p>{text}</p>{links}</main></body></html>"""
+
+
+def _page(title, text, links=(), head=""):
+    anchors = "".join(f'<a href="{href}">{href}</a> ' for href in links)
+    return QUILLMOOR.format(title=title, text=text, links=anchors, head=head)
+
+
+HOME = _page("Home", "Quillmoor prints wedding stationery for clients who like paper.",
+             ["/index.html", "/about/", "/about", "/about?utm_source=news&utm_medium=email", "/about#team",
+              "/team-print", "/print-version", "/mirror"])
+DUPLICATE_PAGES = {
+    "/": HOME,
+    "/index.html": HOME,
+    "/mirror": HOME,
+    "/about/": _page("About", "Two printers and one press, since 1998.", ["/team"]),
+    "/about": _page("About", "Two printers and one press, since 1998.", ["/team"]),
+    "/print-version": _page("About (print)", "Two printers, one press.", head='<link rel="canonical" href="/about/">'),
+    "/team-print": _page("Team", "Ada sets the type; Bram runs the press.", head='<link rel="canonical" href="/team">'),
+    "/team": _page("Team", "Ada sets the type; Bram runs the press."),
+}
+
+
+@pytest.fixture(scope="module")
+def duplicates():
+    """One crawl of a site whose pages each have several URLs: (site, result)."""
+    with serve_pages(DUPLICATE_PAGES) as running:
+        yield running, crawl(running.url("/"), quick(max_depth=3))
+
+
+def test_crawl_reads_each_page_once_whatever_its_url(duplicates):
+    site, result = duplicates
+    assert paths_of(site, [p.url for p in result.pages]) == ["/", "/about/", "/team"]
+
+
+@pytest.mark.parametrize("path", ["/index.html", "/about", "/about?utm_source=news&utm_medium=email", "/team"])
+def test_crawl_never_requests_another_url_of_a_page_it_has(duplicates, path):
+    site, _ = duplicates
+    assert path not in site.requests
+
+
+@pytest.mark.parametrize("path, same_as", [("/print-version", "/about/"), ("/mirror", "/")])
+def test_crawl_skips_a_canonical_duplicate_and_an_identical_text(duplicates, path, same_as):
+    site, result = duplicates
+    assert dict(result.skipped)[site.url(path)] == f"the same page as {site.url(same_as)}"
+
+
+def test_crawl_documents_of_a_site_with_index_html_are_one_per_page(duplicates):
+    site, result = duplicates
+    documents = list(crawl_documents(site.url("/index.html"), quick(max_depth=1)))
+    home = [d for d in documents if isinstance(d, Document) and "wedding stationery" in d.text]
+    assert len(home) == 1

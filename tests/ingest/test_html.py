@@ -39,3 +39,20 @@ def test_html_blocks_have_scopes():
     doc = load_html(PAGE, "p.html")
     scopes = {doc.scope_at(doc.text.index(w)) for w in ("Client care", "Our clients", "A client meeting")}
     assert scopes == {"title", "heading", "alt"}
+
+
+def test_html_template_page_reads_front_matter_and_blanks_template_tags():
+    source = ("---\nlayout: default\ntitle: Our clients\npermalink: /clients/\n---\n"
+              "<ul>{% for c in site.data.customer_logos %}<li>{{ c.name }}</li>{% endfor %}</ul>\n"
+              "<p>Every customer gets a call.</p>\n")
+    doc = load_html(source, "t.html")
+    assert "customer_logos" not in doc.text and "c.name" not in doc.text and "layout" not in doc.text
+    for word in ("clients", "customer gets"):
+        at = doc.text.index(word)
+        assert source[doc.offsets.source_offset(at):][:len(word)] == word
+    assert doc.scope_at(doc.text.index("Our clients")) == "title"
+
+
+def test_html_alt_that_is_a_file_name_is_not_read():
+    doc = load_html('<p>Hi</p><img src="a.png" alt="customer-journey-map"><img src="b.png" alt="A client">', "a.html")
+    assert "customer-journey" not in doc.text and "A client" in doc.text

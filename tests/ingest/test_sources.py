@@ -87,3 +87,18 @@ def test_sources_jsonl_offsets_are_into_the_record_text(tmp_path, auditor):
     report = auditor.audit_paths([str(f)])
     for m in report.documents[0].mentions:
         assert text[m.start:m.end] == m.surface
+
+
+@pytest.mark.parametrize("name, source, fmt, dropped", [
+    ("page.markdown", "---\ntitle: Our clients\n---\n`client_id` for every customer", "markdown", "client_id"),
+    ("page.mdx", 'import Hero from "./client-hero"\n\nOur clients and every customer', "mdx", "client-hero"),
+    ("page.text", "Our clients and every customer", None, None),
+    ("page.xhtml", '<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body>'
+                   '<p class="client">Our clients and every customer</p></body></html>', "html", 'class="client"'),
+])
+def test_sources_every_documented_suffix_has_its_loader(tmp_path, name, source, fmt, dropped):
+    (tmp_path / name).write_text(source, encoding="utf-8")
+    (doc,) = load([tmp_path / name])
+    assert doc.meta.get("format") == fmt
+    assert "clients" in doc.text and "customer" in doc.text
+    assert dropped is None or dropped not in doc.text

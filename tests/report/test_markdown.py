@@ -37,7 +37,7 @@ def site_markdown(auditor):
 
 def test_markdown_summary_and_page_table(site_markdown):
     assert site_markdown.startswith("## clientlens report\n")
-    assert "**Dominant family:** client" in site_markdown and "78.9/100" in site_markdown
+    assert "**Dominant family:** client" in site_markdown and "80.0/100" in site_markdown
     rows = [line for line in site_markdown.splitlines() if line.startswith("| <code>")]
     assert len(rows) == 10
     assert all(row.count(" | ") == 7 for row in rows)  # eight columns

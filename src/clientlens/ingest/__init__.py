@@ -16,10 +16,11 @@ from clientlens.config import Settings, path_matches
 from clientlens.errors import InputError, internal_error
 from clientlens.ingest.decode import decode_bytes
 from clientlens.ingest.docx import load_docx
+from clientlens.ingest.frontmatter import FrontMatterRules
 from clientlens.ingest.html import load_html
 from clientlens.ingest.jsonl import load_jsonl
 from clientlens.ingest.links import is_url
-from clientlens.ingest.markdown import load_markdown
+from clientlens.ingest.markdown import load_markdown, load_mdx
 from clientlens.ingest.pages import PageReader, page_documents, read_pages
 from clientlens.ingest.pdf import load_pdf
 from clientlens.ingest.read import kind_of, read_capped, read_stream, require_file
@@ -38,7 +39,7 @@ BytesLoader = Callable[[Path, str, Settings], Loaded]
 
 TEXT_LOADERS: dict[str, TextLoader] = {
     ".txt": load_text, ".text": load_text,
-    ".md": load_markdown, ".markdown": load_markdown, ".mdx": load_markdown,
+    ".md": load_markdown, ".markdown": load_markdown, ".mdx": load_mdx,
     ".html": load_html, ".htm": load_html, ".xhtml": load_html,
     ".jsonl": load_jsonl, ".ndjson": load_jsonl,
 }
@@ -71,6 +72,8 @@ def file_suffix(path: Path) -> str:
     """Return the suffix that picks a file's loader: ".warc.gz" and ".wet.gz" count as one suffix."""
     name = path.name.lower()
     return next((s for s in WARC_SUFFIXES if s.count(".") > 1 and name.endswith(s)), path.suffix.lower())
+# These loaders also read front matter, as the `front-matter-*` settings say.
+FRONT_MATTER_LOADERS = frozenset({load_markdown, load_mdx, load_html})
 
 
 def supported_suffixes() -> tuple[str, ...]:
@@ -147,7 +150,7 @@ def load_file(path: Path, settings: Settings, name: str | None = None) -> Loaded
             return
         data = read_capped(path, name, settings.max_bytes, settings.read_timeout)
         text = decode_bytes(data, name)
-        yield from _load_text(text, name, suffix)
+        yield from _load_text(text, name, suffix, settings)
     except InputError as exc:
         yield InputFailure(name, str(exc), _kind_for(suffix))
     except OSError as exc:
@@ -156,11 +159,14 @@ def load_file(path: Path, settings: Settings, name: str | None = None) -> Loaded
         yield InputFailure(name, internal_error(name, exc, "reading"), _kind_for(suffix))
 
 
-def _load_text(text: str, name: str, suffix: str) -> Loaded:
+def _load_text(text: str, name: str, suffix: str, settings: Settings | None = None) -> Loaded:
     if not text.strip():
         raise InputError(f"{name}: no text to audit (only whitespace)")
     loader = TEXT_LOADERS.get(suffix, load_text)
-    result = loader(text, name)
+    if loader in FRONT_MATTER_LOADERS:
+        result = loader(text, name, rules=FrontMatterRules.from_settings(settings or Settings()))
+    else:
+        result = loader(text, name)
     if isinstance(result, Document):
         yield result
     else:

@@ -2,13 +2,17 @@
 
 The crawl starts at a URL, reads robots.txt (and obeys it), queues the pages its sitemaps
 list, then follows links breadth first. Only pages of the same site are fetched (http and
-https, with or without "www.", are one site). Requests run in a small thread pool, spaced
-by a delay, but their results are handled in the order they were queued, so the same site
-always yields the same pages in the same order, whatever the network timing.
+https, with or without "www.", are one site), and each page once: URLs that name the same
+page (`/` and `/index.html`, a trailing slash, tracking parameters, a `<link rel=canonical>`
+on the same site) are one page, and a page whose visible text was already read is a
+duplicate. Requests run in a small thread pool, spaced by a delay, but their results are
+handled in the order they were queued, so the same site always yields the same pages in the
+same order, whatever the network timing.
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -19,7 +23,8 @@ from urllib.robotparser import RobotFileParser
 
 from clientlens.errors import ConfigError, InputError
 from clientlens.ingest.fetch import USER_AGENT, FetchError, Throttle, decode_body, fetch
-from clientlens.ingest.links import looks_like_file, normalise, origin, page_links, parse_sitemap, site_key
+from clientlens.ingest.html import load_html
+from clientlens.ingest.links import looks_like_file, normalise, origin, page_key, parse_sitemap, read_links, site_key
 from clientlens.types import Document, InputFailure, Kind
 
 CrawlProgress = Callable[[int, int, int], None]
@@ -101,6 +106,14 @@ class _Outcome:
     html: str | None = None
     failure: str | None = None
     skip: str | None = None
+    digest: str = ""
+
+
+def text_digest(html: str) -> str:
+    """Return a hash of a page's visible text, whitespace collapsed: equal for pages that read the same;
+    "" for a page with no text (those are not compared: an empty shell is no duplicate of another)."""
+    text = " ".join(load_html(html, "").text.split())
+    return hashlib.sha256(text.encode("utf-8")).hexdigest() if text else ""
 
 
 class _Robots:
@@ -153,7 +166,8 @@ class _Crawler:
         self.robots = _Robots(self)
         self.result = CrawlResult(start)
         self.lock = threading.Lock()
-        self.page_urls: set[str] = set()
+        self.page_keys: dict[str, str] = {}  # page key -> the URL its page was recorded under
+        self.digests: dict[str, str] = {}  # visible-text hash -> the URL of the page that has it
 
     def get(self, url: str, max_bytes: int, read_any: bool = False):
         """Return the Response to one polite request (raises FetchError)."""
@@ -179,11 +193,11 @@ class _Crawler:
         self.site = site_key(start)
         self._use_crawl_delay(start)
         queue: deque[tuple[str, int]] = deque([(start, 0)])
-        seen = {start}
+        seen = {page_key(start)}
         if self.options.max_depth >= 1:
             for url in self._sitemap_pages(start):
-                if url not in seen and len(seen) < MAX_QUEUE:
-                    seen.add(url)
+                if page_key(url) not in seen and len(seen) < MAX_QUEUE:
+                    seen.add(page_key(url))
                     queue.append((url, 1))
         self._crawl(queue, seen)
         return self.result
@@ -217,7 +231,11 @@ class _Crawler:
 
     def _skip_before_fetch(self, url: str) -> str | None:
         suffix = looks_like_file(url)
-        return f"not a page ({suffix} file)" if suffix else self.forbidden(url)
+        if suffix:
+            return f"not a page ({suffix} file)"
+        # A page met since this URL was queued may have named it as its canonical URL.
+        same = self.page_keys.get(page_key(url))
+        return f"the same page as {same}" if same else self.forbidden(url)
 
     def _fetch_page(self, url: str) -> _Outcome:
         current = url
@@ -240,30 +258,46 @@ class _Crawler:
             if not response.is_html:
                 return _Outcome(current, skip=f"not a page ({response.content_type})")
             try:
-                return _Outcome(current, html=decode_body(response))
+                html = decode_body(response)
+                return _Outcome(current, html=html, digest=text_digest(html))
             except InputError as exc:
                 return _Outcome(current, failure=str(exc).split(": ", 1)[-1])
         return _Outcome(current, failure=f"more than {MAX_REDIRECTS} redirects")
 
     def _record(self, outcome: _Outcome, depth: int, queue: deque[tuple[str, int]], seen: set[str]) -> None:
-        seen.add(outcome.url)
+        seen.add(page_key(outcome.url))
         if outcome.failure or (outcome.skip and depth == 0):
             self._fail(outcome.url, outcome.failure or outcome.skip or "")
         elif outcome.skip:
             self.result.skipped.append((outcome.url, outcome.skip))
-        elif outcome.url in self.page_urls:
-            self.result.skipped.append((outcome.url, "already fetched (a redirect led to it again)"))
         elif outcome.html is not None:
-            self.page_urls.add(outcome.url)
-            self.result.items.append(FetchedPage(outcome.url, outcome.html, depth))
-            if depth < self.options.max_depth:
-                self._enqueue(page_links(outcome.html, outcome.url), depth + 1, queue, seen)
+            self._record_page(outcome, depth, queue, seen)
+
+    def _record_page(self, outcome: _Outcome, depth: int, queue: deque[tuple[str, int]], seen: set[str]) -> None:
+        """Record a fetched page under its canonical URL, unless it is a page already recorded."""
+        html = outcome.html or ""
+        links = read_links(html, outcome.url)
+        canonical = links.canonical if links.canonical and site_key(links.canonical) == self.site else None
+        url = canonical or outcome.url
+        keys = {page_key(outcome.url), page_key(url)}
+        seen.update(keys)
+        same = next((self.page_keys[k] for k in keys if k in self.page_keys), None) or self.digests.get(outcome.digest)
+        if same is not None:
+            self.result.skipped.append((outcome.url, f"the same page as {same}"))
+            return
+        self.page_keys.update(dict.fromkeys(keys, url))
+        if outcome.digest:
+            self.digests[outcome.digest] = url
+        self.result.items.append(FetchedPage(url, html, depth))
+        if depth < self.options.max_depth:
+            self._enqueue(list(links.links), depth + 1, queue, seen)
 
     def _enqueue(self, urls: list[str], depth: int, queue: deque[tuple[str, int]], seen: set[str]) -> None:
         for url in urls:
-            if url in seen or len(seen) >= MAX_QUEUE:
+            key = page_key(url)
+            if key in seen or len(seen) >= MAX_QUEUE:
                 continue
-            seen.add(url)
+            seen.add(key)
             if site_key(url) == self.site:
                 queue.append((url, depth))
             else:

@@ -2,7 +2,8 @@
 
 Script, style and other invisible elements are dropped, and so are `<nav>` and `<footer>`,
 the boilerplate repeated on every page of a site. Each text node keeps its source offset,
-so findings point at the right line and column of the HTML file.
+so findings point at the right line and column of the HTML file. A template page (Jekyll,
+Eleventy, Jinja) has its template tags blanked and its front matter read as for Markdown.
 """
 
 from __future__ import annotations
@@ -10,8 +11,11 @@ from __future__ import annotations
 import bisect
 import html
 import re
+from dataclasses import replace
 
+from clientlens.ingest.frontmatter import FrontMatter, FrontMatterRules, read_front_matter
 from clientlens.ingest.htmlscan import LinearHTMLParser
+from clientlens.ingest.markup import blank, blank_templates, looks_like_file_name
 from clientlens.types import Block, Comment, Document, Kind, OffsetMap
 
 _SKIP = frozenset({"script", "style", "noscript", "template", "svg", "nav", "footer",
@@ -71,13 +75,21 @@ class _TextCollector(LinearHTMLParser):
             return
         group = next(g for g in (1, 2, 3) if m.group(g) is not None)
         value = m.group(group)
-        if not value.strip():
+        if not value.strip() or looks_like_file_name(value):  # a file name stands in for missing alt text
             return
         self._break()
         start = self.length
         self._emit(html.unescape(value), self._offset() + m.start(group), len(value))
         self.blocks.append(Block(start, self.length, "alt"))
         self._break()
+
+    def front_matter(self, front: FrontMatter) -> None:
+        """Emit the front-matter values a reader sees, each its own block, before the page's text."""
+        for value in front.values:
+            start = self.length
+            self._emit(front.text[value.start:value.end], value.start)
+            self.blocks.append(Block(start, self.length, value.scope))
+            self._break()
 
     def handle_startendtag(self, tag: str, attrs: list) -> None:
         if tag not in _SKIP:
@@ -122,16 +134,30 @@ class _TextCollector(LinearHTMLParser):
         self._emit(html.unescape(self.source[start:start + length]), start, length)
 
 
-def load_html(source: str, path: str, kind: Kind = Kind.PAGE) -> Document:
-    """Return a Document of the visible text of HTML `source`, mapped back to the source."""
-    parser = _TextCollector(source)
-    cut = parser.feed_linear(source)
-    if cut < len(source) and not parser.swallowed and not parser.skip_depth:
+def load_html(source: str, path: str, kind: Kind = Kind.PAGE, rules: FrontMatterRules | None = None) -> Document:
+    """Return a Document of the visible text of HTML `source`, mapped back to the source.
+
+    Template tags are blanked first (same length, so offsets hold); front matter is read
+    as `rules` say, and `meta["warning"]` says when it could not be parsed.
+    """
+    markup = blank_templates(source)
+    front = read_front_matter(source, rules or FrontMatterRules())
+    meta = {"format": "html"}
+    if front is not None:
+        markup = blank(markup[:front.end]) + markup[front.end:]
+        front = replace(front, text=blank_templates(front.text))
+        if front.warning:
+            meta["warning"] = f"{path}: {front.warning}"
+    parser = _TextCollector(markup)
+    if front is not None:
+        parser.front_matter(front)
+    cut = parser.feed_linear(markup)
+    if cut < len(markup) and not parser.swallowed and not parser.skip_depth:
         # After the last ">" only text is left; from a "<!--" on, it is an unclosed comment.
-        tail = source[cut:].split("<!--", 1)[0]
+        tail = markup[cut:].split("<!--", 1)[0]
         parser._emit(tail, cut)
     text = "".join(parser.parts)
     return Document(path=path, kind=kind, text=text,
                     offsets=OffsetMap.for_source(source, tuple(parser.segments)),
                     blocks=tuple(sorted(parser.blocks, key=lambda b: b.start)),
-                    meta={"format": "html"}, comments=tuple(parser.comments))
+                    meta=meta, comments=tuple(parser.comments))

@@ -1,4 +1,4 @@
-"""URLs for the crawler: normalising, same-site tests, links in HTML and URLs in sitemaps."""
+"""URLs for the crawler: normalising, page identity, same-site tests, links in HTML and URLs in sitemaps."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import ipaddress
 import re
 import xml.etree.ElementTree as ET
 import zlib
+from dataclasses import dataclass
 from typing import Iterator
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
@@ -20,6 +21,10 @@ NOT_PAGES = frozenset(
 MAX_SITEMAP_BYTES = 50_000_000  # the sitemaps.org limit on an uncompressed sitemap
 MAX_SITEMAP_URLS = 50_000  # and on the URLs in one sitemap
 _SAFE = "/%:@!$&'()*+,;=-._~"
+# Query parameters that track a visit and never change the page (Google, Meta, Microsoft, Mailchimp, HubSpot...).
+TRACKING_PARAMS = frozenset("fbclid gclid dclid gbraid wbraid msclkid yclid igshid twclid ttclid li_fat_id "
+                            "mc_cid mc_eid _ga _gl _hsenc _hsmi mkt_tok".split())
+_INDEX_PAGE = re.compile(r"/(?:index|default)\.(?:html?|xhtml|php|aspx?|shtml|jsp)$", re.I)
 
 
 def is_url(source: str) -> bool:
@@ -47,7 +52,33 @@ def normalise(url: str, base: str | None = None) -> str | None:
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     # Spaces and non-ASCII letters are percent-encoded (a request line takes neither); %XX stays as it is.
     path = quote(parts.path or "/", safe=_SAFE)
-    return urlunsplit((scheme, netloc, path, quote(parts.query, safe=_SAFE + "?"), ""))
+    return urlunsplit((scheme, netloc, path, quote(_without_tracking(parts.query), safe=_SAFE + "?"), ""))
+
+
+def _without_tracking(query: str) -> str:
+    if not query:
+        return query
+    kept = [p for p in query.split("&") if not _is_tracking(p.split("=", 1)[0].lower())]
+    return "&".join(kept)
+
+
+def _is_tracking(name: str) -> bool:
+    return name.startswith("utm_") or name in TRACKING_PARAMS
+
+
+def page_key(url: str) -> str:
+    """Return what names one page of a site, for telling two URLs of the same page apart from two pages.
+
+    http and https, "www." or not, `/` and `/index.html`, a trailing slash or none, and the
+    order of query parameters do not make another page. `url` is normalised already.
+    """
+    parts = urlsplit(url)
+    host, port = site_key(url)
+    path = _INDEX_PAGE.sub("/", parts.path or "/")
+    if len(path) > 1:
+        path = path.rstrip("/") or "/"
+    query = "&".join(sorted(p for p in parts.query.split("&") if p))
+    return f"{host}:{port or ''}{path}" + (f"?{query}" if query else "")
 
 
 def site_key(url: str) -> tuple[str, int | None]:
@@ -90,21 +121,34 @@ class _LinkParser(LinearHTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.base: str | None = None
+        self.canonical: str | None = None
         self.hrefs: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
-        if tag in ("a", "area", "base"):
-            href = dict(attrs).get("href")
+        if tag in ("a", "area", "base", "link"):
+            values = dict(attrs)
+            href = values.get("href")
             if not href:
                 return
             if tag == "base":
                 self.base = self.base or href
+            elif tag == "link":
+                if "canonical" in (values.get("rel") or "").lower().split():
+                    self.canonical = self.canonical or href
             else:
                 self.hrefs.append(href)
 
 
-def page_links(html: str, page_url: str) -> list[str]:
-    """Return the normalised http(s) URLs that `<a>`/`<area>` elements of a page link to, in order, once each."""
+@dataclass(frozen=True)
+class PageLinks:
+    """What a page points to: the URLs it links to (normalised, in order, once each) and its canonical URL."""
+
+    links: tuple[str, ...]
+    canonical: str | None
+
+
+def read_links(html: str, page_url: str) -> PageLinks:
+    """Return the links of `<a>`/`<area>` elements and the `<link rel=canonical>` URL of a page."""
     parser = _LinkParser()
     try:
         parser.feed_linear(html)
@@ -118,7 +162,13 @@ def page_links(html: str, page_url: str) -> list[str]:
         url = normalise(href, base or page_url)
         if url:
             out.setdefault(url, None)
-    return list(out)
+    canonical = normalise(parser.canonical, base or page_url) if parser.canonical else None
+    return PageLinks(tuple(out), canonical)
+
+
+def page_links(html: str, page_url: str) -> list[str]:
+    """Return the normalised http(s) URLs that `<a>`/`<area>` elements of a page link to, in order, once each."""
+    return list(read_links(html, page_url).links)
 
 
 def parse_sitemap(body: bytes, max_urls: int = MAX_SITEMAP_URLS) -> tuple[list[str], list[str]]:

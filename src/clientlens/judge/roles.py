@@ -32,8 +32,8 @@ import bisect
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
-from functools import lru_cache
+from dataclasses import dataclass, field, replace
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Callable, Sequence
 
@@ -72,9 +72,17 @@ I = frozenset(_DATA["first_person_singular_subjects"])
 YOU = frozenset(_DATA["second_person_subjects"])
 THEY = frozenset(_DATA["third_person_subjects"])
 SUBJECT_GAP = int(_DATA["first_person_verbs_gap"])
-READER_BUSINESS = tuple(re.compile(p, re.IGNORECASE) for p in _DATA["reader_business_patterns"])
-READER_PEER = tuple(re.compile(p, re.IGNORECASE) for p in _DATA["peer_patterns"])
-READER_SERVED = tuple(re.compile(p, re.IGNORECASE) for p in _DATA["reader_served_patterns"])
+
+
+def _one_pattern(patterns: Sequence[str]) -> re.Pattern[str]:
+    """Return one pattern matching any of `patterns` (lower-case text): one pass instead of one per cue."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+# Matched against the lower-cased text: case-folding every character in each pass cost more than the rest.
+READER_BUSINESS = _one_pattern(_DATA["reader_business_patterns"])
+READER_PEER = _one_pattern(_DATA["peer_patterns"])
+READER_SERVED = _one_pattern(_DATA["reader_served_patterns"])
 READER_BUSINESS_MIN = int(_DATA["reader_business_min"])
 READER_PEER_MIN = int(_DATA["reader_peer_min"])
 BRAND_MIN = int(_DATA["brand_min_repeats"])
@@ -85,6 +93,8 @@ PLAN_NAME = re.compile(_TERMS["plan_name"])
 API_OBJECT = re.compile(_TERMS["api_object"])
 NAME_PEOPLE_HEADS = frozenset(_TERMS["name_people_heads"])
 NAME_MIN_REPEATS = int(_TERMS["name_min_repeats"])
+# Longer than any bundled name or shape, so a name that holds a mention lies within this reach of it.
+TERM_REACH = 100
 # Fewer agreeing mentions than this say too little about how a page uses a word.
 PROPAGATE_MIN = 1
 
@@ -163,10 +173,16 @@ class Around:
 
 @dataclass(frozen=True)
 class Page:
-    """What the local rules may know of the whole document: its reader and its brand name."""
+    """What the local rules may know of the whole document: its reader and (read on first use,
+    since few mentions need it) its brand name."""
 
     reader: Reader
-    brand: str | None
+    text: str = field(repr=False)
+
+    @cached_property
+    def brand(self) -> str | None:
+        """Return the name the document gives itself most often (see brand_of), or None."""
+        return brand_of(self.text)
 
 
 @dataclass(frozen=True)
@@ -183,9 +199,10 @@ class DocumentRoles:
 
 def read_reader(text: str) -> Reader:
     """Return who `text` addresses: a business with people of its own, a peer, or the served."""
-    business = Counter(m.group(0).lower() for p in READER_BUSINESS for m in p.finditer(text))
-    peer = Counter(m.group(0).lower() for p in READER_PEER for m in p.finditer(text))
-    served = sum(len(p.findall(text)) for p in READER_SERVED)
+    lower = text.lower()
+    business = Counter(m.group(0) for m in READER_BUSINESS.finditer(lower))
+    peer = Counter(m.group(0) for m in READER_PEER.finditer(lower))
+    served = sum(1 for _ in READER_SERVED.finditer(lower))
     b, p = sum(business.values()), sum(peer.values())
 
     def cues(counter: Counter) -> str:
@@ -216,16 +233,24 @@ def brand_of(text: str) -> str | None:
     return max(named)[1] if named else None
 
 
+def _phrase_key(phrase: str) -> str:
+    return " ".join(w for w in re.split(r"[\s-]+", phrase.strip().lower()) if w)
+
+
 @lru_cache(maxsize=8)
-def _term_patterns(extra: tuple[str, ...], defaults: bool) -> tuple[tuple[re.Pattern[str], str], ...]:
+def _term_pattern(extra: tuple[str, ...], defaults: bool) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    """Return one pattern for every listed phrase (longest first, so the longest name wins) and
+    the kind of each phrase by its key (lower case, words joined by one space)."""
     entries = [(t["phrase"], t["kind"]) for t in _TERMS["terms"]] if defaults else []
     entries += [(phrase, "configured term") for phrase in extra]
-    out = []
+    kinds: dict[str, str] = {}
     for phrase, kind in entries:
-        words = [re.escape(w) for w in re.split(r"[\s-]+", phrase.strip()) if w]
-        if words:
-            out.append((re.compile(r"(?<![\w-])" + r"[\s-]+".join(words) + r"(?![\w-])", re.IGNORECASE), kind))
-    return tuple(out)
+        if _phrase_key(phrase):
+            kinds.setdefault(_phrase_key(phrase), kind)
+    if not kinds:
+        return None, kinds
+    alternatives = [r"[\s-]+".join(re.escape(w) for w in key.split()) for key in sorted(kinds, key=len, reverse=True)]
+    return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])", re.IGNORECASE), kinds
 
 
 def describe_terms() -> str:
@@ -243,19 +268,39 @@ def describe_terms() -> str:
     return "\n".join(lines)
 
 
-def find_terms(text: str, settings: Settings) -> list[TermSpan]:
+def find_terms(text: str, settings: Settings, near: Sequence[tuple[int, int]] | None = None) -> list[TermSpan]:
     """Return the fixed names in `text`: listed phrases, configured terms, and (with the default
-    terms) job titles, UI labels, plan names and product names recognised from their shape."""
-    spans = [TermSpan(m.start(), m.end(), m.group(0), kind)
-             for pattern, kind in _term_patterns(tuple(settings.terms), settings.default_terms)
-             for m in pattern.finditer(text)]
+    terms) job titles, UI labels, plan names and product names recognised from their shape.
+
+    With `near` (spans of mentions), only names within TERM_REACH characters of one are
+    looked for (all that the roles need); product names are always counted over the whole text.
+    """
+    reach = max([TERM_REACH, *(len(t) + 10 for t in settings.terms)])
+    windows = _windows(near, len(text), reach) if near is not None else [(0, len(text))]
+    pattern, kinds = _term_pattern(tuple(settings.terms), settings.default_terms)
+    spans = [TermSpan(m.start(), m.end(), m.group(0), kinds[_phrase_key(m.group(0))])
+             for lo, hi in (windows if pattern else ()) for m in pattern.finditer(text, lo, hi)]
     if settings.default_terms:
-        spans += [TermSpan(m.start(), m.end(), m.group(0), "job title") for m in JOB_TITLE.finditer(text)]
-        spans += [TermSpan(m.start("label"), m.end("label"), m.group("label"), "UI label") for m in UI_LABEL.finditer(text)]
-        spans += [TermSpan(m.start(), m.end(), m.group(0), "plan name") for m in PLAN_NAME.finditer(text)]
-        spans += [TermSpan(m.start(), m.end(), m.group(0), "API object") for m in API_OBJECT.finditer(text)]
+        for lo, hi in windows:
+            spans += [TermSpan(m.start(), m.end(), m.group(0), "job title") for m in JOB_TITLE.finditer(text, lo, hi)]
+            spans += [TermSpan(m.start("label"), m.end("label"), m.group("label"), "UI label")
+                      for m in UI_LABEL.finditer(text, lo, hi)]
+            spans += [TermSpan(m.start(), m.end(), m.group(0), "plan name") for m in PLAN_NAME.finditer(text, lo, hi)]
+            spans += [TermSpan(m.start(), m.end(), m.group(0), "API object") for m in API_OBJECT.finditer(text, lo, hi)]
         spans += product_names(text)
     return spans
+
+
+def _windows(spans: Sequence[tuple[int, int]], size: int, reach: int) -> list[tuple[int, int]]:
+    """Return the disjoint stretches of a text of `size` characters within `reach` of a span."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        lo, hi = max(0, start - reach), min(size, end + reach)
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
 
 
 def product_names(text: str) -> list[TermSpan]:
@@ -464,7 +509,7 @@ def proper_name(m: Mention, around: Around, page: Page) -> RoleVote | None:
     """"Stackhaven customers" on Stackhaven's own pages: the author's people. (Another name proves
     little: the page may be the only place that name appears.)"""
     raw = around.before_raw[-1] if around.before_raw else ""
-    if page.brand and raw == page.brand and _compound(m, around) is None:
+    if raw[:1].isupper() and raw not in BRAND_STOPWORDS and page.brand == raw and _compound(m, around) is None:
         return RoleVote("own", f"'{raw} {m.surface}': the page's own name, so the author's people")
     return None
 
@@ -583,8 +628,9 @@ def resolve_roles(doc: Document, mentions: Sequence[Mention],
     """
     text = doc.text
     discussion = discussion_reason(doc, mentions)
-    page = Page(read_reader(text), brand_of(text))
-    terms = tuple(find_terms(text, settings))
+    page = Page(read_reader(text), text)
+    # A name matters only where it holds a mention: search the text around the person mentions.
+    terms = tuple(find_terms(text, settings, near=[(m.start, m.end) for m in mentions if m.sense is Sense.PERSON]))
     allowed = allowed_spans(text, settings.allow)
     covering = [s for s in document_suppressions(doc, doc.path, settings) if s.uncounts]
     breaks = [m.end() for m in _PARAGRAPH_BREAK.finditer(text)]

@@ -2,14 +2,17 @@
 
 A mention is a whole token that contains a family word: the word itself, its plural,
 possessives with straight or curly apostrophes, and hyphenated compounds
-(client-centric, attorney-client, end-customer). "clientlens" is not a mention.
+(client-centric, attorney-client, end-customer). "clientlens" is not a mention, and neither
+is a word glued to a path, file name, URL, anchor or identifier (`in_code_token`).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from typing import Iterator, Mapping
 
 BUILTIN_FAMILIES: dict[str, tuple[str, ...]] = {
@@ -20,6 +23,48 @@ COLLECTIVE = frozenset({"clientele"})
 # What [A-Za-z] matches under re.IGNORECASE (four non-ASCII letters fold to ASCII ones), plus "-":
 # the characters a mention's hyphenated prefix is made of.
 _PREFIX_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-\u0130\u0131\u017f\u212a")
+_GLUE = json.loads(resources.files("clientlens.rules").joinpath("patterns/glue.json").read_text("utf-8"))
+_SENTENCE_END = _GLUE["sentence_punctuation"]
+_EMPHASIS = _GLUE["emphasis"]
+_PROSE_ALTERNATIVES = re.compile(_GLUE["prose_alternatives"])
+GLUE_REACH = 100  # a longer glued run is no prose word either: it is code or data
+# A code token is a run of letters, digits, hyphens and code characters. (Letters glued straight
+# to a family word never reach here: the family regex refuses clientlens and getClient.)
+_GLUED_CHAR = re.compile("[\\w" + re.escape(_GLUE["code_characters"]) + "-]")
+_GLUED = re.compile(_GLUED_CHAR.pattern + "*")
+_GLUE_CHARS = frozenset(_GLUE["code_characters"] + "-")
+
+
+def in_code_token(text: str, start: int, end: int) -> bool:
+    """Return True when the word text[start:end] is part of code, not prose.
+
+    The characters glued to the word (no space between) decide: `client_id`, `/client-org-setup/`,
+    `provider-add-client.png`, `#customers`, `customer.name` and `{client}` are code.
+    Sentence punctuation after the word, emphasis underscores on both sides (`_clients_`)
+    and words joined by slashes (`clients/customers`) are prose.
+    """
+    return _code_run_end(text, start, end) is not None
+
+
+def _code_run_end(text: str, start: int, end: int) -> int | None:
+    """Return where the code token holding text[start:end] ends, or None when the word is prose."""
+    if not _GLUED_CHAR.match(text, start - 1 if start else 0, start):
+        stop = end  # the common case, a word alone or before its sentence's punctuation: no slow path
+        while stop < len(text) and text[stop] in _SENTENCE_END:
+            stop += 1
+        if not _GLUED_CHAR.match(text, stop):
+            return None
+    lo = start - _GLUED.match(text[max(0, start - GLUE_REACH):start][::-1]).end()
+    hi = _GLUED.match(text, end, end + GLUE_REACH).end()
+    before, after = text[lo:start], text[end:hi].rstrip(_SENTENCE_END)
+    if not before and not after:
+        return None
+    if before and after and not before.strip(_EMPHASIS) and not after.strip(_EMPHASIS):
+        return None
+    slashes = before.count("/") + after.count("/")
+    if 0 < slashes <= 3 and _PROSE_ALTERNATIVES.fullmatch(text[lo:end] + after):
+        return None
+    return hi
 
 
 @dataclass(frozen=True)
@@ -32,7 +77,9 @@ class FamilySet:
     words: re.Pattern[str] | None = None
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        """Yield the matches of `pattern` in `text`, exactly as `pattern.finditer(text)` does, faster.
+        """Yield the mentions in `text`: the matches of `pattern` not inside code (`in_code_token`).
+
+        This is `pattern.finditer(text)` without the code matches, only faster.
 
         Every match holds a family word, and the plain word search is several times faster
         than the full pattern. From each word not inside the last match, the full pattern
@@ -40,7 +87,7 @@ class FamilySet:
         that point, so the search finds the same next match as a scan from the text's start.
         """
         if self.words is None:
-            yield from self.pattern.finditer(text)
+            yield from (m for m in self.pattern.finditer(text) if not in_code_token(text, m.start(), m.end()))
             return
         done = at = 0
         while (word := self.words.search(text, at)) is not None:
@@ -53,8 +100,18 @@ class FamilySet:
             match = self.pattern.search(text, start)
             if match is None:
                 return
-            yield match
-            done = match.end()
+            end = match.end()
+            before = text[match.start() - 1] if match.start() else " "
+            after = text[end] if end < len(text) else " "
+            if after in _SENTENCE_END and end + 1 < len(text):  # "clients." ends a sentence unless more is glued on
+                after = text[end + 1]
+            # Most words have a space or a comma on each side: only a glued character needs a closer look.
+            glued = before in _GLUE_CHARS or before.isalnum() or after in _GLUE_CHARS or after.isalnum()
+            code_end = _code_run_end(text, match.start(), end) if glued else None
+            if code_end is None:
+                yield match
+            # Every later word inside the same code token is code too: skip past it.
+            done = max(match.end(), code_end or 0)
             at = max(at, done)
 
     def family_of(self, match: re.Match[str]) -> str:
