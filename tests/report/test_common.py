@@ -76,6 +76,12 @@ def test_common_excerpt_marked_escapes_each_part():
     assert excerpt_marked(replace(f, excerpt=None)) == ""
 
 
+@pytest.mark.parametrize("consistency, shown", [(79.5, "79.5"), (79.4, "79"), (99.6, "99.6"), (87.5, "88"), (80.0, "80")])
+def test_common_verdict_share_never_rounds_into_the_next_band(consistency, shown):
+    site = _site([_page("a.md", {"client": 3, "customer": 1})], {"client": 3, "customer": 1}, "client", consistency)
+    assert f"'client' ({shown}% of 4 counted mentions)" in verdict(site)
+
+
 def test_common_sample_site_verdict_counts_documents_not_pages():
     assert verdict(framed_site()).startswith("Mixed, mostly 'client' (67% of 3 counted mentions); 1 document slips")
     assert page_state(page_report(), "client") == "mixed"

@@ -6,6 +6,7 @@ Markdown comment and the HTML page never disagree about a site.
 
 from __future__ import annotations
 
+
 import os
 from collections import Counter
 from typing import Mapping, Sequence
@@ -101,6 +102,13 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
+def _percent(value: float) -> str:
+    """Return a share rounded to a whole number, or to one decimal where rounding would carry it
+    into the next band (79.6 is "79.6", not the "80" that opens the "mostly" band)."""
+    whole = f"{value:.0f}"
+    return f"{value:.1f}" if any(value < edge <= float(whole) for edge in (MOSTLY_FROM, 100.0)) else whole
+
+
 def verdict(report: SiteReport) -> str:
     """Return the report in one sentence: "Mostly 'client' (87%); 9 pages slip into 'customer'; ..."."""
     docs = report.documents
@@ -110,7 +118,7 @@ def verdict(report: SiteReport) -> str:
         head = "No client or customer words counted"
     else:
         word = {CONSISTENT: "Consistently", MOSTLY: "Mostly", MIXED: "Mixed, mostly"}[band(report.consistency, counted)]
-        head = f"{word} '{report.dominant}' ({report.consistency:.0f}% of {counted} counted mentions)"
+        head = f"{word} '{report.dominant}' ({_percent(report.consistency)}% of {counted} counted mentions)"
     parts = [head]
     for family, n in report.counts.items():
         if family == report.dominant or not n:
