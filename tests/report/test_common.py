@@ -5,7 +5,7 @@ from html import escape
 
 import pytest
 
-from clientlens.report.common import band, excerpt_marked, not_counted, page_state, verdict
+from clientlens.report.common import band, discusses_words, excerpt_marked, not_counted, page_state, verdict
 from clientlens.types import DocumentReport, Excerpt, Finding, Kind, Mention, Sense, Severity, SiteReport
 from tests.report.samples import framed_site, page_report
 
@@ -80,6 +80,13 @@ def test_common_excerpt_marked_escapes_each_part():
 def test_common_verdict_share_never_rounds_into_the_next_band(consistency, shown):
     site = _site([_page("a.md", {"client": 3, "customer": 1})], {"client": 3, "customer": 1}, "client", consistency)
     assert f"'client' ({shown}% of 4 counted mentions)" in verdict(site)
+
+
+def test_common_discussion_is_what_the_judge_found_not_one_meta_word():
+    one_meta = _page("a.md", {"client": 3}, [_mention(), _mention(Sense.META, role="")])
+    assert not discusses_words(one_meta)
+    assert discusses_words(replace(one_meta, discussion="its title names both words"))
+    assert discusses_words(_page("b.md", {}, [_mention(Sense.META, role="discussion")]))
 
 
 def test_common_sample_site_verdict_counts_documents_not_pages():

@@ -78,8 +78,12 @@ def not_counted(documents: Sequence[DocumentReport]) -> list[tuple[str, int, tup
 
 
 def discusses_words(d: DocumentReport) -> bool:
-    """Return True when a document talks about the words themselves (meta or discussion mentions)."""
-    return any(m.sense.value == "meta" or m.role == "discussion" for m in d.mentions)
+    """Return True when the judge found that a document talks about the words themselves: the
+    whole document (`discussion`) or a passage of it (mentions with role "discussion").
+
+    One word read as meta ("client-centred" in quotes) is no discussion, as the judge says too.
+    """
+    return bool(d.discussion) or any(m.role == "discussion" for m in d.mentions)
 
 
 def page_state(d: DocumentReport, site_dominant: str | None) -> str:
