@@ -171,6 +171,14 @@ def test_contract_with_nothing_to_check_gets_no_score(auditor, text):
     assert report.counts == {"client": 0, "customer": 0} and not report.mixed
 
 
+def test_contract_term_defined_but_never_used_gets_no_score(auditor):
+    text = ('This agreement is made between Harrow Sign Works Ltd and Penwick Dental LLP ("Client").\n\n'
+            "1. Works\n\nHarrow Sign Works will make and fit two shop signs by the end of May.\n")
+    c = contract(text, auditor=auditor).contract.to_dict()
+    assert c["defined_term"] == "Client" and c["definition"] is not None
+    assert c["score"] is None and "never used" in c["note"]
+
+
 def test_contract_defined_on_a_cover_page(auditor):
     report = contract(COVER_PAGE, auditor=auditor)
     c = report.contract.to_dict()

@@ -78,7 +78,11 @@ def score_contract(term: DefinedTerm | None, uses: Sequence[TermUse], findings: 
         note = (f"\"{term.term}\" is defined in another document ({term.elsewhere}); where it is defined, "
                 "and whether it is used before that or defined twice, could not be checked")
         parts["defined_term_hygiene"]["not_checked"] = list(ELSEWHERE_UNCHECKED)
-    score = round(100.0 - sum(parts[name]["lost"] for name in PART_MAX), 1)
+    score: float | None = round(100.0 - sum(parts[name]["lost"] for name in PART_MAX), 1)
+    if party == 0 and score == 100.0:
+        # Defined and never used again: no use to check, so a 100 would claim what was not checked.
+        score = None
+        note = f"\"{term.term}\" is defined but never used as the party, so there is nothing to check"
     breakdown = {"start": 100.0, **parts, "penalty_per_issue": dict(PENALTY), "framing": observation,
                  "uses": dict(sorted(kinds.items()))}
     return ContractScore(term.term, term.is_party, definition, score, breakdown, not term.defined_here, note)
