@@ -12,14 +12,13 @@ side. A person mention elsewhere in it is judged as usual.
 from __future__ import annotations
 
 import bisect
-import json
 import re
-from importlib import resources
 from typing import Sequence
 
+from clientlens.rules.data import pattern_data
 from clientlens.types import Document, Mention, Sense
 
-_DATA = json.loads(resources.files("clientlens.rules").joinpath("patterns/roles.json").read_text("utf-8"))
+_DATA = pattern_data("roles.json")
 TITLE_CUES = frozenset(_DATA["discussion_title_cues"])
 PARAGRAPH_CUES = frozenset(_DATA["discussion_paragraph_cues"])
 MIN_META = int(_DATA["discussion_min_meta"])
@@ -68,13 +67,14 @@ def discussion_reason(doc: Document, mentions: Sequence[Mention]) -> str | None:
         cues = words & TITLE_CUES
         if families and cues and any(m.sense is Sense.META for m in in_title):
             return f"its title talks about the word ('{sorted(cues)[0]}')"
-        said = next((p.search(doc.text, lo, hi) for p in TITLE_PATTERNS if p.search(doc.text, lo, hi)), None)
+        said = next(filter(None, (p.search(doc.text, lo, hi) for p in TITLE_PATTERNS)), None)
         if families and said:
             return f"its title talks about what to call people ('{said.group(0).strip()}')"
     meta = [m for m in mentions if m.sense is Sense.META and plain_meta(m)]
-    paragraphs = {doc.text.count("\n\n", 0, m.start) for m in meta}
+    if len(meta) < MIN_META or len({m.family for m in meta}) < 2:
+        return None
     # One sentence on why a page says "clients" does not make the words its subject.
-    if len(meta) >= MIN_META and len({m.family for m in meta}) >= 2 and len(paragraphs) >= 2:
+    if len({doc.text.count("\n\n", 0, m.start) for m in meta}) >= 2:
         return f"it compares the words ({len(meta)} mentions of the words as words)"
     return None
 
@@ -88,11 +88,13 @@ def discussing_paragraphs(text: str, mentions: Sequence[Mention], breaks: Sequen
         families.setdefault(para, set()).add(m.family)
         if m.sense is Sense.META:
             out.add(para)
+    for para, fams in families.items():
+        if para in out or len(fams) >= 2:
+            out.add(para)
             continue
+        # Each paragraph's words are read once, however many mentions it holds.
         lo = breaks[para - 1] if para > 0 else 0
         hi = breaks[para] if para < len(breaks) else len(text)
-        words = {w.lower().rstrip(".") for w in _WORD.findall(text[lo:hi])}
-        if words & PARAGRAPH_CUES:
+        if {w.lower().rstrip(".") for w in _WORD.findall(text[lo:hi])} & PARAGRAPH_CUES:
             out.add(para)
-    out.update(para for para, fams in families.items() if len(fams) >= 2)
     return out

@@ -66,9 +66,13 @@ def group_tally(mentions: Iterable[Mention], families: Sequence[str], group: str
     """Return the Tally of the person mentions of one group of someone else's people ("reader",
     "others"). Such a group is mixed only when the page keeps talking about it: at least
     OTHERS_MIN_MENTIONS mentions, both words among them."""
-    t = _tally_of((m for m in mentions if m.sense is Sense.PERSON and m.role == "third_party"
-                   and m.group == group), families)
+    t = _tally_of(_members(mentions, group), families)
     return replace(t, mixed=t.mixed and sum(t.counts.values()) >= OTHERS_MIN_MENTIONS)
+
+
+def _members(mentions: Iterable[Mention], group: str) -> list[Mention]:
+    """Return the person mentions that name one group of someone else's people."""
+    return [m for m in mentions if m.sense is Sense.PERSON and m.role == "third_party" and m.group == group]
 
 
 # Someone else's people are a group worth a finding only when a page keeps talking about them.
@@ -108,7 +112,7 @@ def others_findings(group: str, others: Tally, mentions: Sequence[Mention], sett
     rule = catalogue.MIXED_TERMINOLOGY
     severity = catalogue.severity_of(rule, dict(settings.severity))
     here = ", ".join(f"{f} {n}" for f, n in others.counts.items() if n)
-    members = [m for m in mentions if m.sense is Sense.PERSON and m.role == "third_party" and m.group == group]
+    members = _members(mentions, group)
     related = tuple(Location(m.source_start, m.source_end, m.line, m.column) for m in members if m.family == target)[:3]
     findings = []
     for m in members:

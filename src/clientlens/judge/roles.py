@@ -29,28 +29,23 @@ Contracts are judged by their defined-term analysis (judge/contract.py), not her
 from __future__ import annotations
 
 import bisect
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
-from importlib import resources
 from typing import Callable, Sequence
 
 from clientlens.config import Settings
 from clientlens.judge.discussion import discussing_paragraphs, discussion_reason, plain_meta
 from clientlens.judge.document import allowed_spans
 from clientlens.judge.suppress import document_suppressions
+from clientlens.rules.data import pattern_data
 from clientlens.rules.windows import sentence_bounds
 from clientlens.types import Document, Mention, Sense
 
 
-def _data(name: str) -> dict:
-    return json.loads(resources.files("clientlens.rules").joinpath(f"patterns/{name}").read_text("utf-8"))
-
-
-_DATA = _data("roles.json")
-_TERMS = _data("terms.json")
+_DATA = pattern_data("roles.json")
+_TERMS = pattern_data("terms.json")
 OWN = frozenset(_DATA["own_determiners"])
 THEIRS = frozenset(_DATA["third_party_determiners"])
 READERS = frozenset(_DATA["reader_determiners"])

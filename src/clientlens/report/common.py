@@ -6,7 +6,6 @@ Markdown comment and the HTML page never disagree about a site.
 
 from __future__ import annotations
 
-
 import os
 from collections import Counter
 from typing import Mapping, Sequence

@@ -7,17 +7,16 @@ lists (patterns/sense.json), so a contract and a page agree on what "email clien
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
-from importlib import resources
 from typing import Sequence
 
 from clientlens.rules.contract_words import GENERIC_BEFORE, context_at, sentence_initial_at
+from clientlens.rules.data import pattern_data
 from clientlens.rules.sense import SOFTWARE_AFTER, SOFTWARE_AFTER_AMBIGUOUS, SOFTWARE_BEFORE, SOFTWARE_PARTS
 from clientlens.types import Mention
 
-_DATA = json.loads(resources.files("clientlens.rules").joinpath("patterns/contracts.json").read_text("utf-8"))
+_DATA = pattern_data("contracts.json")
 CONTRACT_CUES = {name: re.compile(p, re.IGNORECASE) for name, p in _DATA["contract_cues"].items()}
 MIN_CONTRACT_CUES = {name: int(n) for name, n in _DATA["min_contract_cues"].items()}
 POINTERS = tuple(re.compile(p, re.IGNORECASE) for p in _DATA["elsewhere_pointers"])

@@ -8,12 +8,11 @@ is a word glued to a path, file name, URL, anchor or identifier (`in_code_token`
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Iterator, Mapping
+from clientlens.rules.data import pattern_data
 
 BUILTIN_FAMILIES: dict[str, tuple[str, ...]] = {
     "client": ("client", "clients", "clientele"),
@@ -23,7 +22,7 @@ COLLECTIVE = frozenset({"clientele"})
 # What [A-Za-z] matches under re.IGNORECASE (four non-ASCII letters fold to ASCII ones), plus "-":
 # the characters a mention's hyphenated prefix is made of.
 _PREFIX_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-\u0130\u0131\u017f\u212a")
-_GLUE = json.loads(resources.files("clientlens.rules").joinpath("patterns/glue.json").read_text("utf-8"))
+_GLUE = pattern_data("glue.json")
 _SENTENCE_END = _GLUE["sentence_punctuation"]
 _EMPHASIS = _GLUE["emphasis"]
 _PROSE_ALTERNATIVES = re.compile(_GLUE["prose_alternatives"])

@@ -10,14 +10,13 @@ sends it to the sense model when one is installed.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from importlib import resources
 from typing import Callable
 
+from clientlens.rules.data import pattern_data
 from clientlens.types import Sense, SenseVote
 
-_DATA = json.loads(resources.files("clientlens.rules").joinpath("patterns/sense.json").read_text("utf-8"))
+_DATA = pattern_data("sense.json")
 SOFTWARE_BEFORE = frozenset(_DATA["software_before"])
 SOFTWARE_AFTER_AMBIGUOUS = frozenset(_DATA["software_after_ambiguous"])
 SOFTWARE_AFTER = frozenset(_DATA["software_after"]) - SOFTWARE_AFTER_AMBIGUOUS
