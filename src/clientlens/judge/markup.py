@@ -8,10 +8,15 @@ drop them and the HTML report dims them, so both read as prose.
 
 from __future__ import annotations
 
+import bisect
 import re
+from typing import Iterator
+
+from clientlens.ingest.markup import MAX_TAG
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdx")
-_TEMPLATE = re.compile(r"\{[{%<]-?.*?-?[}%>]\}", re.S)
+# Bounded as ingest's own tag scan is: an unclosed "{{" looks MAX_TAG characters ahead, not to the end.
+_TEMPLATE = re.compile(r"\{[{%<]-?.{0," + str(MAX_TAG) + r"}?-?[}%>]\}", re.S)
 _MARKDOWN = re.compile(
     r"^[ \t]{0,3}#{1,6}(?=[ \t])|^[ \t]{0,3}>[ \t]?|^[ \t]*(?:[-*+]|\d{1,3}[.)])(?=[ \t])"
     r"|^[ \t]*(?:[-*_][ \t]*){3,}$|\*{1,3}|(?<!\w)_{1,3}(?=\S)|(?<=\S)_{1,3}(?!\w)|!?\[|\]|\|", re.M)
@@ -36,13 +41,20 @@ def markup_spans(text: str, markdown: bool) -> list[tuple[int, int]]:
     return out
 
 
+def markup_pieces(spans: list[tuple[int, int]], start: int, end: int) -> Iterator[tuple[int, int, bool]]:
+    """Yield (from, to, is_markup) pieces that tile [start, end), given the sorted, disjoint
+    markup `spans`; only the spans that reach into the stretch are visited."""
+    pos = start
+    for s, e in spans[bisect.bisect_right(spans, start, key=lambda span: span[1]):]:
+        if s >= end:
+            break
+        s, e = max(s, pos), min(e, end)
+        yield pos, s, False
+        yield s, e, True
+        pos = e
+    yield pos, end, False
+
+
 def without_markup(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
     """Return text[start:end] with the markup `spans` left out."""
-    out, pos = [], start
-    for s, e in spans:
-        if e <= pos or s >= end:
-            continue
-        out.append(text[pos:max(s, pos)])
-        pos = min(e, end)
-    out.append(text[pos:end])
-    return "".join(out)
+    return "".join(text[a:b] for a, b, markup in markup_pieces(spans, start, end) if not markup)

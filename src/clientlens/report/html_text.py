@@ -16,7 +16,7 @@ from html import escape
 from typing import Sequence
 
 from clientlens.judge.catalogue import FRAMING_MISMATCH
-from clientlens.judge.markup import is_markdown, markup_spans
+from clientlens.judge.markup import is_markdown, markup_pieces, markup_spans
 from clientlens.report.html_svg import slug
 from clientlens.types import DocumentReport, Finding, Framing, Mention
 
@@ -42,16 +42,8 @@ class _Writer:
 
     def write(self, start: int, end: int) -> str:
         """Return text[start:end] as HTML."""
-        out, pos = [], start
-        for s, e in self.spans:
-            if e <= pos or s >= end:
-                continue
-            s, e = max(s, pos), min(e, end)
-            out.append(tidy(self.text[pos:s]))
-            out.append(f'<span class="markup">{escape(self.text[s:e])}</span>')
-            pos = e
-        out.append(tidy(self.text[pos:end]))
-        return "".join(out)
+        return "".join(f'<span class="markup">{escape(self.text[a:b])}</span>' if markup else tidy(self.text[a:b])
+                       for a, b, markup in markup_pieces(self.spans, start, end))
 
 
 def mention_tag(m: Mention) -> str:
