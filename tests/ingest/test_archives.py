@@ -142,6 +142,15 @@ def test_jsonl_table_lines(tmp_path):
     assert "not a valid JSON line" in items[1].reason
 
 
+def test_jsonl_table_line_nested_too_deeply_or_too_long_a_number_costs_that_line_only(tmp_path):
+    path = tmp_path / "n.jsonl"
+    path.write_text("[" * 100_000 + "\n" + '{"url": "https://n.example.com/", "n": ' + "7" * 5_000 + "}\n"
+                    + json.dumps({"url": "https://n.example.com/t", "text": "Our clients."}) + "\n")
+    items = list(iter_jsonl(path, "n.jsonl", 1_000_000))
+    assert [type(i).__name__ for i in items] == ["InputFailure", "InputFailure", "RawPage"]
+    assert "nested too deeply" in items[0].reason and "digits" in items[1].reason
+
+
 def test_jsonl_url_records_are_pages_in_the_local_engine(tmp_path):
     path = tmp_path / "h.jsonl"
     path.write_text(json.dumps({"url": "https://h.example.com/", "html": PAGE}) + "\n"

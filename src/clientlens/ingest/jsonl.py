@@ -5,12 +5,27 @@ from __future__ import annotations
 import json
 import re
 import sys
-from typing import Iterator
+from typing import Any, Iterator
 
 from clientlens.types import Document, InputFailure, Kind, OffsetMap
 
 MAX_ID_CHARS = 200
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def load_json_line(line: str | bytes) -> tuple[Any, str | None]:
+    """Return (the record, None), or (None, why) for JSON that Python cannot hold: nesting too
+    deep, or an integer past its limit on digits. Invalid JSON raises json.JSONDecodeError (and
+    undecodable bytes UnicodeDecodeError), which each reader words in its own way."""
+    try:
+        return json.loads(line), None
+    except RecursionError:
+        return None, "not readable JSON (arrays or objects nested too deeply)"
+    except ValueError as exc:
+        if isinstance(exc, (json.JSONDecodeError, UnicodeDecodeError)):
+            raise
+        # Only an integer past Python's limit on digits raises a plain ValueError.
+        return None, f"not readable JSON (a number of more than {sys.get_int_max_str_digits():,} digits)"
 
 
 def load_jsonl(source: str, path: str) -> Iterator[Document | InputFailure]:
@@ -25,16 +40,11 @@ def load_jsonl(source: str, path: str) -> Iterator[Document | InputFailure]:
         if not line.strip():
             continue
         where = f"{path}#line{number}"
-        reason = None
         try:
-            record = json.loads(line)
+            record, reason = load_json_line(line)
         except json.JSONDecodeError as exc:
             reason = f"not valid JSON ({exc.msg})"
-        except RecursionError:
-            reason = "not readable JSON (arrays or objects nested too deeply)"
-        except ValueError:  # only an integer past Python's limit on digits raises a plain ValueError
-            reason = f"not readable JSON (a number of more than {sys.get_int_max_str_digits():,} digits)"
-        else:
+        if reason is None:
             if isinstance(record, dict) and "url" in record:
                 from clientlens.ingest.tables import row_document
 

@@ -15,6 +15,7 @@ from typing import Any, Iterator, Mapping
 
 from clientlens.errors import InputError
 from clientlens.ingest.http_payload import too_big
+from clientlens.ingest.jsonl import load_json_line
 from clientlens.ingest.pages import HTML, TEXT, RawPage, page_document
 from clientlens.types import Document, InputFailure, Kind
 
@@ -108,9 +109,11 @@ def iter_jsonl(path: Path, name: str, max_bytes: int) -> Iterator[RawPage | Inpu
 
 def _json_row(line: bytes, where: str, max_bytes: int) -> RawPage | InputFailure:
     try:
-        record = json.loads(line)
+        record, reason = load_json_line(line)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         return InputFailure(where, f"{where}: not a valid JSON line ({getattr(exc, 'msg', None) or exc.reason})", Kind.PAGE)
+    if reason:
+        return InputFailure(where, f"{where}: {reason}", Kind.PAGE)
     if not isinstance(record, dict):
         return InputFailure(where, f"{where}: expected a JSON object with \"url\" and \"html\" or \"text\"", Kind.PAGE)
     return table_page(record, where, max_bytes)
