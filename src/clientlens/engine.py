@@ -6,19 +6,19 @@ import itertools
 import logging
 import os
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Callable, Iterable, Iterator, Sequence
 
 from clientlens import __version__
 from clientlens.config import Settings
 from clientlens.errors import internal_error
 from clientlens.ingest import load_documents
-from clientlens.judge.contract import analyse_contract, contract_document, counts_tally
+from clientlens.judge.contract import ContractAnalysis, analyse_contract, contract_document, counts_tally
 from clientlens.judge.document import Tally, judge_document, judge_failure
 from clientlens.judge.finalise import finalise_site
 from clientlens.judge.site import judge_site, site_tally, target_family
 from clientlens.judge.framing import document_framing, mismatch_findings, site_framing
-from clientlens.judge.roles import resolve_roles
+from clientlens.judge.roles import DocumentRoles, resolve_roles
 from clientlens.judge.suppress import check_rule_names, drop_suppressed
 from clientlens.rules.detect import detect_mentions, iter_batches
 from clientlens.rules.families import family_set
@@ -29,6 +29,16 @@ Progress = Callable[[int, int], None]
 Analysed = tuple[list[list[Mention]], list[list[Framing]], dict[int, str]]
 BATCH = 64
 log = logging.getLogger("clientlens")
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Per document, what the judge needs whatever the site's word: the mentions with their roles,
+    what the role resolver read off the document, and its contract analysis (None: not a contract)."""
+
+    mentions: list[tuple[Mention, ...]]
+    roles: list[DocumentRoles]
+    contracts: list[ContractAnalysis | None]
 
 
 class Auditor:
@@ -172,21 +182,29 @@ class Auditor:
                 failed[i] = internal_error(doc.path, exc, "judging")
         return failed
 
+    def prepare(self, documents: Sequence[Document], mentions: Sequence[Sequence[Mention]]) -> Prepared:
+        """Return what judging needs of each document whatever the site's word: its mentions with
+        their roles, what the role resolver read off it, and its contract analysis (None if no contract)."""
+        resolved = [resolve_roles(d, ms, self.settings) for d, ms in zip(documents, mentions)]
+        roled = [ms for ms, _ in resolved]
+        contracts = [analyse_contract(d, ms, self.families, self.settings) for d, ms in zip(documents, roled)]
+        return Prepared(roled, [r for _, r in resolved], contracts)
+
     def judge(self, items: Sequence[Document | InputFailure], documents: Sequence[Document],
               mentions: Sequence[Sequence[Mention]], framings: Sequence[Sequence[Framing]],
-              site: Tally | None = None) -> SiteReport:
+              site: Tally | None = None, prepared: Prepared | None = None) -> SiteReport:
         """Return the SiteReport: roles resolved per document, then each document judged against
         the site's target family (or its own, with `scope = "document"`), and each contract on its
         own, by the analysis `clientlens contract` uses.
 
         `site` is the Tally of the whole site when `documents` are only some of its pages
         (the Ray engine judges pages in batches); by default it is counted from `mentions`,
-        contracts left out.
+        contracts left out. `prepared` (from `prepare`) saves resolving the roles again when the
+        same documents are judged against several site words.
         """
         names = list(self.families.families)
-        resolved = [resolve_roles(d, ms, self.settings) for d, ms in zip(documents, mentions)]
-        mentions = [ms for ms, _ in resolved]
-        contracts = [analyse_contract(d, ms, self.families, self.settings) for d, ms in zip(documents, mentions)]
+        prepared = prepared or self.prepare(documents, mentions)
+        mentions, roles, contracts = prepared.mentions, prepared.roles, prepared.contracts
         if site is None:
             site = site_tally([ms for ms, c in zip(mentions, contracts) if c is None], names)
         by_id = {id(d): i for i, d in enumerate(documents)}
@@ -206,9 +224,9 @@ class Auditor:
                 extra = mismatch_findings(mentions[i], framings[i], self.settings, self.families, target, framing,
                                           policy)
                 report = judge_document(item, mentions[i], framings[i], self.settings, self.families,
-                                        target, against, extra, resolved[i][1].discussion)
+                                        target, against, extra, roles[i].discussion)
             reports.append(replace(drop_suppressed(report, item, self.settings), framing=framing,
-                                   reader=resolved[i][1].reader.because))
+                                   reader=roles[i].reader.because))
         if documents and all(c is not None for c in contracts):
             site = counts_tally(reports, names)  # only contracts: the summary adds up their party counts
         return judge_site(reports, site, __version__, self.model_info(), _site_framing(reports))

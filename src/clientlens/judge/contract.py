@@ -17,7 +17,7 @@ from typing import Sequence
 from clientlens.config import Settings
 from clientlens.judge import catalogue
 from clientlens.judge.contract_score import ContractScore, score_contract
-from clientlens.judge.document import Tally
+from clientlens.judge.document import Tally, tally_counts
 from clientlens.judge.fixes import match_case
 from clientlens.rules.contract_signals import reads_as_contract
 from clientlens.rules.contracts import (
@@ -124,7 +124,7 @@ def party_tally(uses: Sequence[TermUse], families: Sequence[str], term: DefinedT
     for u in uses:
         if u.kind in PARTY_KINDS and u.family is not None:
             counts[u.family] = counts.get(u.family, 0) + 1
-    t = tally_counts(counts)
+    t = tally_counts(counts, {})  # no first uses: a tie goes to the family listed first
     return t if term is not None and term.is_party else replace(t, mixed=False)
 
 
@@ -182,16 +182,7 @@ def as_defined(surface: str, term: str) -> str:
 
 def counts_tally(reports: Sequence[DocumentReport], families: Sequence[str]) -> Tally:
     """Return the Tally of the documents' counts added up (the site view of a run over contracts)."""
-    return tally_counts({name: sum(r.counts.get(name, 0) for r in reports) for name in families})
-
-
-def tally_counts(counts: dict[str, int]) -> Tally:
-    """Return the Tally of per-family counts: dominant (most used), consistency and mixed."""
-    total = sum(counts.values())
-    if total == 0:
-        return Tally(counts, None, 100.0, False)
-    top = max(counts, key=lambda f: counts[f])
-    return Tally(counts, top, round(100.0 * counts[top] / total, 1), sum(1 for n in counts.values() if n) > 1)
+    return tally_counts({name: sum(r.counts.get(name, 0) for r in reports) for name in families}, {})
 
 
 __all__ = ["ContractAnalysis", "ContractScore", "analyse_contract", "contract_document", "contract_findings",

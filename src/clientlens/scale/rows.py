@@ -71,7 +71,9 @@ def _judge_batch(auditor: Auditor, items: Sequence[Document | InputFailure]) -> 
     names = list(auditor.families.families)
     documents = [i for i in items if isinstance(i, Document)]
     mentions, framings = auditor.analyse(documents)
-    verdicts = {target: auditor.judge(items, documents, mentions, framings, site=_aiming_at(target)).documents
+    prepared = auditor.prepare(documents, mentions)  # roles and contracts do not depend on the site's word
+    verdicts = {target: auditor.judge(items, documents, mentions, framings, site=_aiming_at(target),
+                                      prepared=prepared).documents
                 for target in page_targets(auditor.settings, names)}
     return [_work_row({t: reports[i] for t, reports in verdicts.items()}, names) for i in range(len(items))]
 
