@@ -19,7 +19,7 @@ from clientlens.judge import catalogue
 from clientlens.judge.contract_score import ContractScore, score_contract
 from clientlens.judge.document import Tally, tally_counts
 from clientlens.judge.fixes import match_case
-from clientlens.rules.contract_signals import reads_as_contract
+from clientlens.rules.contract_signals import contract_cues, reads_as_contract
 from clientlens.rules.contracts import (
     ALLOWED, BEFORE, COMPOUND, DEFINITION, GENERIC, LOWERCASE, META, OTHER_TERM, PARTY, PARTY_KINDS, SOFTWARE, SYNONYM,
     THIRD_PARTY, DefinedTerm, Definition, TermUse, classify_uses, find_party_term,
@@ -57,11 +57,12 @@ def analyse_contract(doc: Document, mentions: Sequence[Mention], families: Famil
     says "shall" is not taken for one. Allowed and suppressed mentions (marked by the caller
     under `settings`) are left as they are.
     """
-    if doc.kind is not Kind.CONTRACT and not reads_as_contract(doc.text):
+    cues = () if doc.kind is Kind.CONTRACT else contract_cues(doc.text)  # read once for both tests
+    if doc.kind is not Kind.CONTRACT and not reads_as_contract(doc.text, cues=cues):
         return None  # too little contract wording for any kind of party term: most pages stop here
     term = find_party_term(doc.text, mentions, families)
     party = "none" if term is None else "defined" if term.defined_here else "elsewhere"
-    if doc.kind is not Kind.CONTRACT and not reads_as_contract(doc.text, party):
+    if doc.kind is not Kind.CONTRACT and not reads_as_contract(doc.text, party, cues):
         return None
     uses = classify_uses(doc.text, mentions, term)
     return ContractAnalysis(term, tuple(uses), tuple(_settle(mentions, uses, term)))

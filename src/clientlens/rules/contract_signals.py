@@ -44,12 +44,13 @@ def contract_cues(text: str) -> tuple[str, ...]:
     return tuple(name for name, pattern in CONTRACT_CUES.items() if pattern.search(text))
 
 
-def reads_as_contract(text: str, party: str | None = None) -> bool:
+def reads_as_contract(text: str, party: str | None = None, cues: Sequence[str] | None = None) -> bool:
     """Return True when `text` holds enough kinds of contract wording for how it names its party:
     `party` is "defined" (the text defines it), "elsewhere" (only used as defined) or "none"; with
-    None, enough for the most lenient of the three."""
+    None, enough for the most lenient of the three. `cues` (from `contract_cues`) saves reading
+    the text again."""
     need = MIN_CONTRACT_CUES[party] if party else min(MIN_CONTRACT_CUES.values())
-    return len(contract_cues(text)) >= need
+    return len(contract_cues(text) if cues is None else cues) >= need
 
 
 def pointer(text: str, term: str | None = None) -> str | None:
