@@ -33,7 +33,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
-from typing import Callable, Sequence
+from typing import Callable, Collection, Sequence
 
 from clientlens.config import Settings
 from clientlens.judge.discussion import discussing_paragraphs, discussion_reason, plain_meta
@@ -116,6 +116,9 @@ class RoleVote:
     role: str
     because: str
     group: str = ""
+    # The author speaking of its own people in the first person ("our clients", "we built it
+    # for a client"): what says that the page's "your clients" may be the author's kind too.
+    first_person: bool = False
 
     @property
     def people(self) -> str:
@@ -162,6 +165,7 @@ class Around:
     before_raw: tuple[str, ...]
     reader_voice: bool  # a question the reader asks the author (an FAQ's "Q: ... my clients?")
     first_person: bool  # the sentence speaks as "we" of no one else's people
+    second_person: bool  # the sentence speaks to "you" (or of "your" things), and not as "we" nor of a third party
     quoted: bool  # inside a quotation: a first person there is the speaker, not the author
     general: bool  # the sentence speaks of businesses at large and of no one in particular
 
@@ -349,8 +353,9 @@ def _around(text: str, m: Mention) -> Around:
         or not text[line_start:lo].strip())
     words = set(before) | set(after)
     first = bool(words & (WE | {"our", "us", "ours"})) and not words & (READERS | THEIRS | YOU)
+    second = bool(words & (READERS | YOU)) and not words & (WE | I | OWN | THEIRS | {"us", "ours"})
     general = bool(words & GENERAL_BUSINESSES) and not words & (READERS | THEIRS | YOU | OWN | WE | I)
-    return Around(before, after, after_raw, before_raw, voice, first, _in_quotation(text, line, m), general)
+    return Around(before, after, after_raw, before_raw, voice, first, second, _in_quotation(text, line, m), general)
 
 
 def _in_quotation(text: str, line: str, m: Mention) -> bool:
@@ -467,7 +472,7 @@ def of_owner(m: Mention, around: Around, page: Page) -> RoleVote | None:
     if _compound(m, around) is not None or around.after[:1] != ("of",) or len(around.after) < 2:
         return None
     if around.after[1] in ("ours", "mine"):
-        return RoleVote("own", f"'{m.surface} of {around.after[1]}': the author's people")
+        return RoleVote("own", f"'{m.surface} of {around.after[1]}': the author's people", first_person=True)
     owner = _owner_after_of(around)
     if owner and page.brand and owner.split()[-1] == page.brand:
         return RoleVote("own", f"'{m.surface} of {owner}': the page's own name, so the author's people")
@@ -485,7 +490,7 @@ def first_person(m: Mention, around: Around, page: Page) -> RoleVote | None:
         return RoleVote("third_party", f"'{det} {m.surface}' in the reader's own question: the reader's people", READERS_PEOPLE)
     if around.quoted:
         return RoleVote("third_party", f"'{det} {m.surface}' inside a quotation: the speaker's people", OTHERS)
-    return RoleVote("own", f"'{det} {m.surface}': the author's people")
+    return RoleVote("own", f"'{det} {m.surface}': the author's people", first_person=True)
 
 
 def second_person(m: Mention, around: Around, page: Page) -> RoleVote | None:
@@ -525,6 +530,8 @@ def addressed(m: Mention, around: Around, page: Page) -> RoleVote | None:
         return None
     if phrase.startswith("as ") and len(words) > len(phrase.split()) and words[-len(phrase.split()) - 1] in NOT_AFTER_AS_A:
         return None  # "as long as a customer shops": a conjunction, not an address
+    if phrase.startswith("you ") and _POSSESSIVE.search(m.surface):
+        return None  # "we send you the client's file": something of theirs, not the reader named
     return RoleVote("own", f"'{phrase} {m.surface}': the reader addressed as one")
 
 
@@ -547,7 +554,7 @@ def subject_verb(m: Mention, around: Around, page: Page) -> RoleVote | None:
         if subject in WE or (subject in I and not around.reader_voice):
             if around.quoted:
                 return RoleVote("third_party", f"{said} inside a quotation: the speaker's people", OTHERS)
-            return RoleVote("own", f"{said}: the author's people")
+            return RoleVote("own", f"{said}: the author's people", first_person=True)
         if subject in YOU:
             if around.reader_voice:
                 return RoleVote("own", f"{said} in the reader's question to the author: the author's people")
@@ -657,7 +664,8 @@ def resolve_roles(doc: Document, mentions: Sequence[Mention],
             vote = local_vote(m, arounds[id(m)], page)
         votes.append(vote)
 
-    votes = _resolve_reader_heads(mentions, votes, page.reader)
+    in_first_person = {m.family for m, v in zip(mentions, votes) if v is not None and v.first_person}
+    votes = _resolve_reader_heads(mentions, votes, page.reader, in_first_person)
     own_families = {m.family for m, v in zip(mentions, votes) if v is not None and v.role == "own"}
     foreign = {m.family for m, v in zip(mentions, votes) if v is not None and v.people == READERS_PEOPLE} - own_families
     reader = page.reader
@@ -678,14 +686,23 @@ def resolve_roles(doc: Document, mentions: Sequence[Mention],
 
 
 def _resolve_reader_heads(mentions: Sequence[Mention], votes: list[RoleVote | None],
-                          reader: Reader) -> list[RoleVote | None]:
+                          reader: Reader, in_first_person: Collection[str] = ()) -> list[RoleVote | None]:
     """Return `votes` with each "your clients" decided: the author's kind of people when the page
-    speaks to peers, someone else's otherwise."""
+    speaks to peers, someone else's otherwise.
+
+    A page where the author names its own people with the same word in the first person ("we
+    built it for a client", "our clients") and gives no sign that the reader is a business speaks
+    to someone in the author's own line of work: its "your client" is the author's kind too.
+    (A brand's "Acme customers" proves nothing here: on a platform's docs they are the reader.)
+    """
     out = []
     for m, v in zip(mentions, votes):
         if v is not None and v.role == READER_HEAD:
             if reader.kind == "peer":
                 v = RoleVote("own", f"{v.because}: {reader.because}, so the author's kind of {m.family}s")
+            elif not reader.business and m.family in in_first_person:
+                v = RoleVote("own", f"{v.because}: the author says '{m.family}' of its own people too and the "
+                                    f"page does not address a business, so the author's kind of {m.family}s")
             else:
                 v = RoleVote("third_party", f"{v.because}: the reader's own people", READERS_PEOPLE)
         out.append(v)
@@ -694,8 +711,14 @@ def _resolve_reader_heads(mentions: Sequence[Mention], votes: list[RoleVote | No
 
 def _bare_vote(m: Mention, family_roles: Counter | None, reader: Reader, around: Around,
                foreign: bool) -> RoleVote:
-    """Return the role of a mention nothing near it decides: its word's usual role on the page, a
-    first-person sentence, a general statement, else the reader's kind of page."""
+    """Return the role of a mention nothing near it decides: on a page written to businesses, a
+    sentence that speaks to the reader; its word's usual role on the page; a first-person
+    sentence; a general statement; else the reader's kind of page."""
+    if reader.business and around.second_person and not around.quoted:
+        # "should a client look through your profiles": said to a business about its people, even
+        # where the author names its own clients with the same word elsewhere on the page.
+        return RoleVote("third_party", f"no possessor, in a sentence to the reader; {reader.because}, "
+                                       "so the reader's people", READERS_PEOPLE)
     if family_roles:
         ((top, group), n), *rest = family_roles.most_common()
         if n >= PROPAGATE_MIN and (not rest or n > rest[0][1]):
