@@ -11,7 +11,7 @@ from clientlens.types import Sense
 P, N, M = Sense.PERSON, Sense.NON_PERSON, Sense.META
 
 SOFTWARE_PAGE = "Set up the email client, then the VPN client.\n\nThe client says hello first.\n"
-AGENCY_PAGE = ("Our clients stay for years, and every client gets a named designer. "
+AGENCY_PAGE = ("Our clients stay for years, and our regular clients get a named designer. "
                "We keep the client-side code small. The client saw the page load twice as fast.")
 
 
@@ -33,7 +33,7 @@ def test_the_rules_alone_read_the_bare_client_as_a_person(mentions_of):
 
 def test_one_software_cue_among_people_changes_nothing(mentions_of):
     found = senses(mentions_of, AGENCY_PAGE)
-    assert [(w, s) for w, s, _ in found] == [("clients", P), ("client", P), ("client-side", N), ("client", P)]
+    assert [(w, s) for w, s, _ in found] == [("clients", P), ("clients", P), ("client-side", N), ("client", P)]
     assert found[-1][2] == "rule:default"
     assert page_senses(mentions_of(AGENCY_PAGE))["client"][0] is P  # 2 person cues to 1 software cue
 
@@ -71,3 +71,14 @@ def test_no_majority_no_page_sense(mentions_of):
     text = "Set up the email client first.\n\nOur clients say hello.\n\nThe client waits for an answer.\n"
     assert page_senses(mentions_of(text)) == {}  # one cue each way
     assert [s for _, s, _ in senses(mentions_of, text)] == [N, P, P]
+
+
+def test_a_weak_cue_follows_the_page_and_makes_no_page_sense(mentions_of):
+    # "your client" on a page about database drivers: the determiner says nothing about people.
+    text = ("Set up the database client first, then the email client.\n\n"
+            "Restart your client after the change.\n")
+    weak = mentions_of(text)[2]
+    assert (weak.sense, weak.cue) == (P, "your")
+    assert [s for _, s, _ in senses(mentions_of, text)] == [N, N, N]
+    people = "Our clients call us.\n\nEvery client gets a named adviser. All clients pay monthly.\n"
+    assert page_senses(mentions_of(people))["client"] == (P, "1 of this page's 1 cued 'client' mentions are person")
