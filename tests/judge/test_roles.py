@@ -169,6 +169,14 @@ def test_you_the_client_s_file_is_not_the_reader_named(auditor):
     assert role_of(auditor, text, "client's") == "third_party"
 
 
+def test_configured_families_are_family_words_to_the_resolver():
+    # "our residents and patients": the possessor reaches over a coordinated word of any family in force.
+    settings = Settings(use_model=False, families={"patient": ("patient", "patients"), "resident": ("resident", "residents")})
+    text = "Grow your business and your brand with us. Our residents and patients have their own garden."
+    doc = Auditor(settings).audit_all([load_text(text, "home.txt")]).documents[0]
+    assert [(m.surface, m.role) for m in doc.mentions] == [("residents", "own"), ("patients", "own")]
+
+
 # discussion ---------------------------------------------------------------------------------
 
 DISCUSSION = """# Client or customer?

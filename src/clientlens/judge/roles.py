@@ -40,6 +40,7 @@ from clientlens.judge.discussion import discussing_paragraphs, discussion_reason
 from clientlens.judge.document import allowed_spans
 from clientlens.judge.suppress import document_suppressions
 from clientlens.rules.data import pattern_data
+from clientlens.rules.families import FamilySet, family_set
 from clientlens.rules.windows import sentence_bounds
 from clientlens.types import Document, Mention, Sense
 
@@ -177,11 +178,16 @@ class Page:
 
     reader: Reader
     text: str = field(repr=False)
+    families: FamilySet = field(default_factory=family_set, repr=False)
 
     @cached_property
     def brand(self) -> str | None:
         """Return the name the document gives itself most often (see brand_of), or None."""
-        return brand_of(self.text)
+        return brand_of(self.text, self.families.is_word)
+
+    def is_word(self, word: str) -> bool:
+        """Return True when `word` is a word form of one of the families in force (see FamilySet.is_word)."""
+        return self.families.is_word(word)
 
 
 @dataclass(frozen=True)
@@ -215,14 +221,14 @@ def read_reader(text: str) -> Reader:
                   else "no sign that the reader is a business")
 
 
-def brand_of(text: str) -> str | None:
+def brand_of(text: str, is_word: Callable[[str], bool] | None = None) -> str | None:
     """Return the name the document gives itself most often (a capitalised word used mid-sentence
     at least BRAND_MIN times), which is usually the author's brand, or None."""
     counts: Counter = Counter()
     inside: Counter = Counter()
     for m in _PROPER.finditer(text):
         word = m.group(1)
-        if word in BRAND_STOPWORDS or len(word) < 3 or _is_family_word(word.lower()):
+        if word in BRAND_STOPWORDS or len(word) < 3 or (is_word or family_set().is_word)(word):
             continue
         counts[word] += 1
         before = text[max(0, m.start() - 2):m.start()]
@@ -375,25 +381,20 @@ def _in_quotation(text: str, line: str, m: Mention) -> bool:
     return False
 
 
-def _is_family_word(word: str) -> bool:
-    core = re.sub(r"['’]s?$", "", word.lower())
-    return core.rstrip("s") in ("client", "customer") or core == "clientele"
-
-
-def _determiner(words: Sequence[str]) -> str:
+def _determiner(words: Sequence[str], is_word: Callable[[str], bool]) -> str:
     """Return the determiner or possessor of a noun phrase whose words before the head are
     `words` (nearest last), skipping premodifiers and coordinated family words."""
     for i in range(len(words) - 1, max(-1, len(words) - 8), -1):
         word = words[i]
-        if _is_family_word(word) and _POSSESSIVE.search(word):
+        if is_word(word) and _POSSESSIVE.search(word):
             return word  # "the client's customers": the client owns them
-        if word in PREMODIFIERS or word in COORDINATORS or _is_family_word(word) or word in ("*", "_", "**"):
+        if word in PREMODIFIERS or word in COORDINATORS or is_word(word) or word in ("*", "_", "**"):
             continue
         return word
     return ""
 
 
-def _compound(m: Mention, around: Around) -> str | None:
+def _compound(m: Mention, around: Around, is_word: Callable[[str], bool]) -> str | None:
     """Return the noun the mention modifies ("client account" -> "account"), or None when the
     mention is itself the noun that names the people."""
     if _POSSESSIVE.search(m.surface):
@@ -401,7 +402,7 @@ def _compound(m: Mention, around: Around) -> str | None:
     parts = m.surface.lower().split("-")
     if len(parts) > 1:
         # "customer-facing" modifies what follows; "end-customer" names people.
-        return None if _is_family_word(parts[-1]) else parts[-1]
+        return None if is_word(parts[-1]) else parts[-1]
     nxt = around.after[0] if around.after else ""
     if nxt in SERVED_COMPOUNDS or nxt in BUSINESS_COMPOUNDS:
         return nxt
@@ -452,13 +453,13 @@ def end_customer(m: Mention, around: Around, page: Page) -> RoleVote | None:
 
 def possessor(m: Mention, around: Around, page: Page) -> RoleVote | None:
     """"their/its customers", "Acme's clients", "a company's customers"."""
-    det = _determiner(around.before)
+    det = _determiner(around.before, page.is_word)
     if det in THEIRS:
         if _generic_owner(around.before):
             return RoleVote("generic", f"'{det} {m.surface}' of businesses in general")
         return RoleVote("third_party", f"'{det} {m.surface}': someone else's people", OTHERS)
     if det in _POSSESSIVE_MARKS or (det and _POSSESSIVE.search(det)):
-        owner = _possessor_word(around.before, around.before_raw)
+        owner = _possessor_word(around.before, around.before_raw, page.is_word)
         if page.brand and owner == page.brand.lower():
             return RoleVote("own", f"'{page.brand}'s {m.surface}': the page's own name, so the author's people")
         if owner in GENERIC_OWNERS:
@@ -469,7 +470,7 @@ def possessor(m: Mention, around: Around, page: Page) -> RoleVote | None:
 
 def of_owner(m: Mention, around: Around, page: Page) -> RoleVote | None:
     """"customers of the agency" (someone else's), "a client of ours" (the author's)."""
-    if _compound(m, around) is not None or around.after[:1] != ("of",) or len(around.after) < 2:
+    if _compound(m, around, page.is_word) is not None or around.after[:1] != ("of",) or len(around.after) < 2:
         return None
     if around.after[1] in ("ours", "mine"):
         return RoleVote("own", f"'{m.surface} of {around.after[1]}': the author's people", first_person=True)
@@ -483,7 +484,7 @@ def of_owner(m: Mention, around: Around, page: Page) -> RoleVote | None:
 
 def first_person(m: Mention, around: Around, page: Page) -> RoleVote | None:
     """"our clients", "my customers"; in a quotation or the reader's own question, the speaker's."""
-    det = _determiner(around.before)
+    det = _determiner(around.before, page.is_word)
     if det not in OWN:
         return None
     if around.reader_voice:
@@ -495,9 +496,9 @@ def first_person(m: Mention, around: Around, page: Page) -> RoleVote | None:
 
 def second_person(m: Mention, around: Around, page: Page) -> RoleVote | None:
     """"your customers" (the reader's people), "your client account" (the reader as a client)."""
-    if _determiner(around.before) not in READERS:
+    if _determiner(around.before, page.is_word) not in READERS:
         return None
-    head = _compound(m, around)
+    head = _compound(m, around, page.is_word)
     if head is None:
         return RoleVote(READER_HEAD, f"'your {m.surface}'")
     if head in SERVED_COMPOUNDS:
@@ -509,14 +510,14 @@ def proper_name(m: Mention, around: Around, page: Page) -> RoleVote | None:
     """"Stackhaven customers" on Stackhaven's own pages: the author's people. (Another name proves
     little: the page may be the only place that name appears.)"""
     raw = around.before_raw[-1] if around.before_raw else ""
-    if raw[:1].isupper() and raw not in BRAND_STOPWORDS and page.brand == raw and _compound(m, around) is None:
+    if raw[:1].isupper() and raw not in BRAND_STOPWORDS and page.brand == raw and _compound(m, around, page.is_word) is None:
         return RoleVote("own", f"'{raw} {m.surface}': the page's own name, so the author's people")
     return None
 
 
 def addressed(m: Mention, around: Around, page: Page) -> RoleVote | None:
     """"as a client", "if you are a customer": the reader addressed as one of the author's people."""
-    if _compound(m, around) is not None:
+    if _compound(m, around, page.is_word) is not None:
         return None
     words = list(around.before)
     if words and around.before_raw[-1][:1].isupper() and len(words) > 2:
@@ -538,7 +539,7 @@ def addressed(m: Mention, around: Around, page: Page) -> RoleVote | None:
 def subject_verb(m: Mention, around: Around, page: Page) -> RoleVote | None:
     """"we advise clients", "clients we look after" (own); "they serve customers" (someone
     else's); "you have a client" (the reader's people, or the author's in the reader's question)."""
-    if _compound(m, around) is not None:
+    if _compound(m, around, page.is_word) is not None:
         return None
     for words, relative in ((around.before, False), (around.after, True)):
         who = _relative_subject(words) if relative else None
@@ -566,7 +567,7 @@ def subject_verb(m: Mention, around: Around, page: Page) -> RoleVote | None:
 
 def general_statement(m: Mention, around: Around, page: Page) -> RoleVote | None:
     """"Across small firms, customers rarely leave over price": the trade's people in general."""
-    if around.general and _compound(m, around) is None:
+    if around.general and _compound(m, around, page.is_word) is None:
         return RoleVote("generic", "a statement about businesses at large: clients or customers in general")
     return None
 
@@ -586,10 +587,10 @@ def local_vote(m: Mention, around: Around, page: Page) -> RoleVote | None:
     return None
 
 
-def _possessor_word(before: Sequence[str], before_raw: Sequence[str]) -> str:
+def _possessor_word(before: Sequence[str], before_raw: Sequence[str], is_word: Callable[[str], bool]) -> str:
     """Return the noun that owns the mention in "Acme's clients" (lower case)."""
     words = [w for w in before if w not in PREMODIFIERS and w not in COORDINATORS and not (
-        _is_family_word(w) and not _POSSESSIVE.search(w))]
+        is_word(w) and not _POSSESSIVE.search(w))]
     if len(words) > 1 and words[-1] in _POSSESSIVE_MARKS:
         return words[-2]
     return re.sub(r"(?:['’]s|['’])$", "", words[-1]) if words else ""
@@ -630,7 +631,7 @@ def resolve_roles(doc: Document, mentions: Sequence[Mention],
     """
     text = doc.text
     discussion = discussion_reason(doc, mentions)
-    page = Page(read_reader(text), text)
+    page = Page(read_reader(text), text, family_set(settings.families))
     # A name matters only where it holds a mention: search the text around the person mentions.
     terms = tuple(find_terms(text, settings, near=[(m.start, m.end) for m in mentions if m.sense is Sense.PERSON]))
     allowed = allowed_spans(text, settings.allow)

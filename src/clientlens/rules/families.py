@@ -19,6 +19,7 @@ BUILTIN_FAMILIES: dict[str, tuple[str, ...]] = {
     "customer": ("customer", "customers"),
 }
 COLLECTIVE = frozenset({"clientele"})
+_POSSESSIVE_END = re.compile(r"['’]s?$")
 # What [A-Za-z] matches under re.IGNORECASE (four non-ASCII letters fold to ASCII ones), plus "-":
 # the characters a mention's hyphenated prefix is made of.
 _PREFIX_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-\u0130\u0131\u017f\u212a")
@@ -74,6 +75,12 @@ class FamilySet:
     pattern: re.Pattern[str]
     group_family: Mapping[str, str]
     words: re.Pattern[str] | None = None
+    forms: frozenset[str] = frozenset()
+
+    def is_word(self, word: str) -> bool:
+        """Return True when `word` is one of the families' word forms, possessive or not, in any case
+        ("Clients'", "customer's", a configured "patients"); a compound such as "client-side" is not."""
+        return _POSSESSIVE_END.sub("", word.lower()) in self.forms
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """Yield the mentions in `text`: the matches of `pattern` not inside code (`in_code_token`).
@@ -141,7 +148,8 @@ def _compile(items: tuple[tuple[str, tuple[str, ...]], ...]) -> FamilySet:
     regex = (rf"(?<![^\W_])(?<!-)(?:[A-Za-z]+-)*(?:{core})(?:['’]s|(?<=s)['’](?![^\W_]))?"
              rf"(?:-[A-Za-z]+)*(?![^\W_])")
     words = "|".join(re.escape(f) for _, forms in items for f in sorted(forms, key=len, reverse=True))
-    return FamilySet(dict(items), re.compile(regex, re.IGNORECASE), group_family, re.compile(words, re.IGNORECASE))
+    forms = frozenset(f.lower() for _, fs in items for f in fs)
+    return FamilySet(dict(items), re.compile(regex, re.IGNORECASE), group_family, re.compile(words, re.IGNORECASE), forms)
 
 
 def family_set(extra: Mapping[str, tuple[str, ...]] | None = None) -> FamilySet:
