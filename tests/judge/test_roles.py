@@ -96,9 +96,15 @@ def test_a_question_to_the_author_keeps_the_author_s_people(auditor):
 
 # generic ------------------------------------------------------------------------------------
 
-def test_generic_owner(auditor):
-    text = "A company's customers notice when the invoices arrive late."
-    assert role_of(auditor, text, "customers") == "generic"
+@pytest.mark.parametrize("text, role", [
+    ("A company's customers notice when the invoices arrive late.", "generic"),
+    ("The customers of a company notice when the invoices arrive late.", "generic"),
+    ("Sales set out to double the customers of the company in a year.", "generic"),
+    ("The customers of your firm notice when the invoices arrive late.", "third_party"),
+    ("We redesigned the checkout for the customers of Harbour Books.", "third_party"),
+])
+def test_generic_owner(auditor, text, role):
+    assert role_of(auditor, text, "customers") == role
 
 
 def test_generic_counts_towards_the_author_s_word(auditor):
@@ -156,17 +162,16 @@ def test_a_sentence_to_a_business_reader_names_the_reader_s_people(auditor):
     assert role_of(auditor, text, "client") == "third_party"
 
 
-def test_you_the_client_is_the_reader_addressed_as_one(auditor):
+@pytest.mark.parametrize("text, surface, role", [
     # On a page written to businesses, where a bare "the client" would be the reader's people.
-    text = ("Your business and your sales depend on your website. A break-in costs you, the client, far more "
-            "than the hour it takes us to patch the site.")
-    assert role_of(auditor, text, "client") == "own"
-
-
-def test_you_the_client_s_file_is_not_the_reader_named(auditor):
-    text = ("Your business and your sales depend on your website. Each week the shop sends you the client's "
-            "report.")
-    assert role_of(auditor, text, "client's") == "third_party"
+    ("Your business and your sales depend on your website. A break-in costs you, the client, far more "
+     "than the hour it takes us to patch the site.", "client", "own"),
+    # A possessive names something of theirs, not the reader.
+    ("Your business and your sales depend on your website. Each week the shop sends you the client's "
+     "report.", "client's", "third_party"),
+])
+def test_you_the_client_is_the_reader_addressed_as_one(auditor, text, surface, role):
+    assert role_of(auditor, text, surface) == role
 
 
 def test_configured_families_are_family_words_to_the_resolver():

@@ -13,12 +13,16 @@ and the document's kind, in this order; the first that applies wins:
    clients", "customers of the agency", "end customers", "clients it looks after" ->
    `third_party`; "our/my clients", "a client of ours", "we advise clients", "as a client" ->
    `own`; "your customers" -> the reader's people (see 5); "your client account" -> `own`;
-   "a company's customers" -> `generic`;
+   "a company's customers", "customers of a business" -> `generic`;
 5. "your clients": someone else's people when the page addresses a business, the author's
-   kind of people when it addresses peers in the author's own line of work;
-6. like the page's other mentions of the same word whose possessor is plain (the role most
-   of them have, when at least PROPAGATE_MIN of them agree), since one page names one group
-   with one word more often than not;
+   kind of people when it addresses peers in the author's own line of work, or when nothing
+   says the reader is a business and the author names its own people with the same word in
+   the first person ("a client of ours");
+6. on a page written to businesses, a bare mention in a sentence said to the reader ("a client
+   will look through your profile") is the reader's;
+   otherwise like the page's other mentions of the same word whose possessor is plain (the
+   role most of them have, when at least PROPAGATE_MIN of them agree), since one page names
+   one group with one word more often than not;
 7. a sentence that speaks as "we" of no one else -> `own`; on a page written to businesses,
    a bare mention is the reader's (`third_party`), or the trade's in general (`generic`) in a
    sentence about businesses at large; elsewhere the author's own (`own`).
@@ -56,6 +60,7 @@ COORDINATORS = frozenset(_DATA["coordinators"])
 SERVED_COMPOUNDS = frozenset(_DATA["served_compounds"])
 BUSINESS_COMPOUNDS = frozenset(_DATA["business_compounds"])
 GENERIC_OWNERS = frozenset(_DATA["generic_owners"])
+GENERIC_ARTICLES = frozenset({"a", "an", "the", "any", "every", "each"})
 GENERAL_BUSINESSES = frozenset(_DATA["general_business_nouns"])
 NOT_OWN_AFTER_WE = frozenset(_DATA["not_own_after_we"])
 CLAUSE_STOPS = frozenset(_DATA["clause_stops"])
@@ -477,6 +482,10 @@ def of_owner(m: Mention, around: Around, page: Page) -> RoleVote | None:
     owner = _owner_after_of(around)
     if owner and page.brand and owner.split()[-1] == page.brand:
         return RoleVote("own", f"'{m.surface} of {owner}': the page's own name, so the author's people")
+    if owner and owner.split()[0].lower() in GENERIC_ARTICLES and owner.split()[-1].lower() in GENERIC_OWNERS:
+        # "customers of a company", as "a company's customers" in `possessor`: any business's people.
+        # ("clients of your firm" are the reader's.)
+        return RoleVote("generic", f"'{m.surface} of {owner}': the people of businesses in general")
     if owner:
         return RoleVote("third_party", f"'{m.surface} of {owner}': someone else's people", OTHERS)
     return None
