@@ -126,7 +126,7 @@ class Auditor:
         the results come back in order and the site is judged here, over all of them. A
         document whose analysis or judging fails becomes a document with an error too.
         """
-        items = [self._within_limits(item) for item in items]
+        items = [self.within_limits(item) for item in items]
         documents = [d for d in items if isinstance(d, Document)]
         mentions: list[list[Mention]] = []
         framings: list[list[Framing]] = []
@@ -145,7 +145,7 @@ class Auditor:
                 progress(done, len(documents))
         return self._judge_isolated(items, documents, mentions, framings, failed)
 
-    def _within_limits(self, item: Document | InputFailure) -> Document | InputFailure:
+    def within_limits(self, item: Document | InputFailure) -> Document | InputFailure:
         """Return `item`, or an InputFailure for a document with more than `max-mentions` family words.
 
         Each mention costs work in every later step (sense model, roles, judging), so a

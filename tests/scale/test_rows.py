@@ -80,6 +80,15 @@ def test_rows_page_that_breaks_the_engine_becomes_a_failure_row(monkeypatch):
     assert "internal error while auditing this page (RuntimeError: boom)" in rows[1]["error"]
 
 
+def test_rows_refuse_a_page_over_max_mentions_as_the_local_engine_does():
+    auditor = Auditor(Settings(use_model=False, max_mentions=3))
+    items = _pages([PAGES[1], "Our clients and our customers: a client, a customer, a client again."])
+    rows = judge_pages(auditor, items)
+    local = auditor.audit_all(items)
+    assert [r["error"] for r in rows] == [d.error for d in local.documents]
+    assert rows[0]["error"] is None and "more than 3 mentions of the family words (max-mentions)" in rows[1]["error"]
+
+
 @pytest.mark.parametrize("texts", [PAGES, PAGES[:1], ["Nothing here."], []])
 def test_judge_combine_tallies_equals_one_tally(mentions_of, texts):
     per_page = [mentions_of(t) for t in texts]

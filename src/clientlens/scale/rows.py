@@ -69,6 +69,7 @@ def judge_pages(auditor: Auditor, items: Sequence[Document | InputFailure]) -> l
 
 def _judge_batch(auditor: Auditor, items: Sequence[Document | InputFailure]) -> list[Row]:
     names = list(auditor.families.families)
+    items = [auditor.within_limits(item) for item in items]  # max-mentions, as in a local audit
     documents = [i for i in items if isinstance(i, Document)]
     mentions, framings = auditor.analyse(documents)
     prepared = auditor.prepare(documents, mentions)  # roles and contracts do not depend on the site's word
