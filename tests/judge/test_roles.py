@@ -139,39 +139,32 @@ def test_peer_reader_your_client_is_the_author_s_kind_of_client(auditor):
     assert role_of(auditor, text, "client") == "own"
 
 
-@pytest.mark.parametrize("text, surface, role", [
+OWNER_PROFILES = ("I have had clients find us through my own photos. As a business owner, your profile and your "
+                  "business page are public. Assume a client will look through your profile before they call.")
+
+
+@pytest.mark.parametrize("text, surface, nth, role", [
     # No peer cue at all: the author's own "a client of ours" says the reader does the same work.
     ("Last year a client of ours needed a booking system in four weeks. "
-     "Show your client something that works every Friday; it saves a month of emails.", "client", "own"),
+     "Show your client something that works every Friday; it saves a month of emails.", "client", 1, "own"),
     # On a platform's docs its own customers are the reader, and "your customers" are the reader's.
     ("Harbourpay customers on the Growth plan can refund in bulk. Harbourpay sends each refund at once, "
-     "and your customers see the money within five days.", "customers", "third_party"),
+     "and your customers see the money within five days.", "customers", 1, "third_party"),
     # A page written to a business: the author's own client does not make "your client" the author's kind.
     ("We once built a shop for a client in a week. Grow your business and your sales: "
-     "your client will judge your website in three seconds.", "client", "third_party"),
-])
-def test_your_people_when_the_author_names_its_own_with_the_same_word(auditor, text, surface, role):
-    assert role_of(auditor, text, surface, nth=1) == role
-
-
-def test_a_sentence_to_a_business_reader_names_the_reader_s_people(auditor):
-    # The author says "clients" of its own people too; the sentence said to the reader is about theirs.
-    text = ("I have had clients find us through my own photos. As a business owner, your profile and your "
-            "business page are public. Assume a client will look through your profile before they call.")
-    assert role_of(auditor, text, "clients") == "own"
-    assert role_of(auditor, text, "client") == "third_party"
-
-
-@pytest.mark.parametrize("text, surface, role", [
-    # On a page written to businesses, where a bare "the client" would be the reader's people.
+     "your client will judge your website in three seconds.", "client", 1, "third_party"),
+    # The author says "clients" of its own people too; a sentence said to a business reader is about theirs.
+    (OWNER_PROFILES, "clients", 0, "own"),
+    (OWNER_PROFILES, "client", 0, "third_party"),
+    # "you, the client" on a page written to businesses, where a bare "the client" would be the reader's people.
     ("Your business and your sales depend on your website. A break-in costs you, the client, far more "
-     "than the hour it takes us to patch the site.", "client", "own"),
+     "than the hour it takes us to patch the site.", "client", 0, "own"),
     # A possessive names something of theirs, not the reader.
     ("Your business and your sales depend on your website. Each week the shop sends you the client's "
-     "report.", "client's", "third_party"),
+     "report.", "client's", 0, "third_party"),
 ])
-def test_you_the_client_is_the_reader_addressed_as_one(auditor, text, surface, role):
-    assert role_of(auditor, text, surface) == role
+def test_whose_people_the_reader_s_and_the_author_s_words_name(auditor, text, surface, nth, role):
+    assert role_of(auditor, text, surface, nth=nth) == role
 
 
 def test_configured_families_are_family_words_to_the_resolver():
