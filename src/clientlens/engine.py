@@ -22,7 +22,7 @@ from clientlens.judge.roles import DocumentRoles, resolve_roles
 from clientlens.judge.suppress import check_rule_names, drop_suppressed
 from clientlens.rules.detect import detect_mentions, iter_batches
 from clientlens.rules.families import family_set
-from clientlens.rules.page_sense import follow_page_sense, page_senses
+from clientlens.rules.page_sense import follow_page_sense, read_page_sense
 from clientlens.types import Document, DocumentReport, Framing, FramingPolicy, InputFailure, Kind, Mention, SiteReport
 
 Progress = Callable[[int, int], None]
@@ -80,10 +80,10 @@ class Auditor:
         then each page's own sense of a word for the mentions no cue decided: rules/page_sense.py)."""
         found = detect_mentions(self.nlp, documents, self.families, max_sentence=self.settings.max_sentence,
                                 max_window=self.settings.max_window)
-        senses = [page_senses(ms) for ms in found]
+        pages = [read_page_sense(ms) for ms in found]  # before the model replaces the rules' votes
         if self.framer is not None:
             found = self.framer.refine_senses(documents, found)
-        return [follow_page_sense(ms, s) for ms, s in zip(found, senses)]
+        return [follow_page_sense(ms, page) for ms, page in zip(found, pages)]
 
     def framings(self, documents: Sequence[Document], mentions: Sequence[Sequence[Mention]]) -> list[list[Framing]]:
         """Return each document's passage framings (empty lists when no model is used)."""

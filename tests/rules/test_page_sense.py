@@ -5,7 +5,7 @@ from dataclasses import replace
 from clientlens.config import Settings
 from clientlens.engine import Auditor
 from clientlens.ingest.text import load_text
-from clientlens.rules.page_sense import follow_page_sense, page_senses
+from clientlens.rules.page_sense import follow_page_sense, page_senses, read_page_sense
 from clientlens.types import Sense
 
 P, N, M = Sense.PERSON, Sense.NON_PERSON, Sense.META
@@ -45,19 +45,30 @@ def test_a_cued_mention_never_follows_the_page(mentions_of):
 
 def test_a_meta_reading_never_follows_the_page(mentions_of):
     found = mentions_of(SOFTWARE_PAGE)
-    weak_meta = replace(found[2], sense=M, confidence=0.6, decided_by="rule:the-word")
-    assert follow_page_sense([*found[:2], weak_meta])[2].sense is M
+    page = read_page_sense(found)
+    as_meta = replace(found[2], sense=M, confidence=0.9, decided_by="model:clientlens-framing@test")
+    assert follow_page_sense([*found[:2], as_meta], page)[2].sense is M
 
 
 def test_a_model_reading_follows_the_page_the_rules_read(mentions_of):
     # The model reads one passage; the page's cued mentions, read by the rules before it ran, win.
     found = mentions_of(AGENCY_PAGE.replace("We keep the client-side code small. ", ""))
-    page = page_senses(found)
-    assert page["client"][0] is P
+    page = read_page_sense(found)
+    assert page.senses["client"][0] is P
     by_model = replace(found[-1], sense=N, confidence=0.97, decided_by="model:clientlens-framing@test")
     followed = follow_page_sense([*found[:-1], by_model], page)[-1]
     assert (followed.sense, followed.decided_by) == (P, "rule:page-sense")
     assert "cued 'client' mentions are person" in followed.cue
+
+
+def test_a_cued_mention_the_model_answered_keeps_the_model_s_answer(mentions_of):
+    # "our clients" on a page of software clients: the rule's cue, hidden once the model answers, still counts.
+    found = mentions_of("Set up the email client, then the VPN client.\n\nOur clients say hello first.\n")
+    assert (found[2].decided_by, found[2].cue) == ("rule:person-determiner", "our")
+    page = read_page_sense(found)
+    assert page.senses["client"][0] is N
+    by_model = replace(found[2], confidence=0.99, decided_by="model:clientlens-framing@test")
+    assert follow_page_sense([*found[:2], by_model], page)[2].sense is P
 
 
 def test_the_audit_applies_the_page_sense():
@@ -82,3 +93,13 @@ def test_a_weak_cue_follows_the_page_and_makes_no_page_sense(mentions_of):
     assert [s for _, s, _ in senses(mentions_of, text)] == [N, N, N]
     people = "Our clients call us.\n\nEvery client gets a named adviser. All clients pay monthly.\n"
     assert page_senses(mentions_of(people))["client"] == (P, "1 of this page's 1 cued 'client' mentions are person")
+
+
+def test_the_model_cannot_overrule_a_cue_and_the_page_together(mentions_of):
+    # "each client application" is software by its own cue and by the page: a model's "person" yields.
+    text = "Set up the email client, then the VPN client.\n\nEach client application needs a key.\n"
+    found = mentions_of(text)
+    assert (found[2].sense, found[2].decided_by) == (N, "rule:software-compound")
+    page = read_page_sense(found)
+    by_model = replace(found[2], sense=P, confidence=0.95, decided_by="model:clientlens-framing@test")
+    assert follow_page_sense([*found[:2], by_model], page)[2].sense is N

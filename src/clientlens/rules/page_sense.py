@@ -7,8 +7,8 @@ client", "client-side", "the psql client"), a bare use of the same word on that 
 people; and on a page whose cued mentions mostly name people ("our clients", "a client of
 ours"), a bare "the client" that the sense model, reading one passage, took for software names
 people. `page_senses` reads the page's senses from the rules' votes before the model runs;
-`follow_page_sense` applies them afterwards to the mentions decided by no cue (the rules'
-default, or the model) or by a weak one: a determiner such as "your" or "all" says as little
+`follow_page_sense` applies them afterwards to the mentions the rules decided by no cue (their
+default, whatever the model then said), by a cue that agrees with the page, or by a weak one: a determiner such as "your" or "all" says as little
 about people as about software ("configure your client", "all clients connect through the
 pool"). The thresholds and the weak cues are data (patterns/sense.json, "page_sense").
 """
@@ -16,7 +16,7 @@ pool"). The thresholds and the weak cues are data (patterns/sense.json, "page_se
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Mapping, Sequence
 
 from clientlens.rules.data import pattern_data
@@ -42,10 +42,27 @@ def _cued(m: Mention) -> bool:
             and not _weak(m))
 
 
-def _follows(m: Mention) -> bool:
-    # A meta reading (a heading that names the word) is a cue about this one use: it never follows.
-    return m.sense in SENSES and (m.decided_by.startswith("model:") or _weak(m) or (
-        m.decided_by.startswith("rule:") and m.confidence <= DEFAULT_CONFIDENCE))
+def _unsure(m: Mention) -> bool:
+    """Return True when the rules decided `m` on no cue (their default), an unsure one, or a weak one."""
+    return m.decided_by.startswith("rule:") and (m.confidence <= DEFAULT_CONFIDENCE or _weak(m))
+
+
+@dataclass(frozen=True)
+class PageSense:
+    """What one page's rule votes say: each family's page sense with its reason, and the
+    positions of the mentions that may follow it: those the rules were unsure of, and those
+    whose own cue agrees with the page (the model, reading one passage, may not overrule both).
+    Read before the model runs, since the model's answer replaces the rule's vote and hides its cue."""
+
+    senses: Mapping[str, tuple[Sense, str]]
+    followers: frozenset[int]
+
+
+def read_page_sense(mentions: Sequence[Mention]) -> PageSense:
+    """Return the PageSense of one document's mentions as the rules decided them."""
+    senses = page_senses(mentions)
+    return PageSense(senses, frozenset(i for i, m in enumerate(mentions) if _unsure(m) or (
+        _cued(m) and senses.get(m.family, (None, ""))[0] is m.sense)))
 
 
 def page_senses(mentions: Sequence[Mention]) -> dict[str, tuple[Sense, str]]:
@@ -72,14 +89,16 @@ def page_senses(mentions: Sequence[Mention]) -> dict[str, tuple[Sense, str]]:
     return out
 
 
-def follow_page_sense(mentions: Sequence[Mention], senses: Mapping[str, tuple[Sense, str]] | None = None) -> list[Mention]:
-    """Return `mentions` (one document's) with each mention that no cue decided (the rules'
-    default, or the model) given its family's page sense, where `senses` (default: read from
-    `mentions` themselves) has one that differs."""
-    senses = page_senses(mentions) if senses is None else senses
+def follow_page_sense(mentions: Sequence[Mention], page: PageSense | None = None) -> list[Mention]:
+    """Return `mentions` (one document's, in the order `page` was read from) with each mention the
+    rules were unsure of given its family's page sense where that differs; `page` defaults to
+    `read_page_sense(mentions)`. A mention now read as meta (a heading that names the word) keeps
+    that reading: it is a cue about this one use."""
+    page = read_page_sense(mentions) if page is None else page
     out = list(mentions)
-    for i, m in enumerate(out):
-        sense, because = senses.get(m.family, (None, ""))
-        if sense is not None and sense is not m.sense and _follows(m):
+    for i in sorted(page.followers):
+        m = out[i]
+        sense, because = page.senses.get(m.family, (None, ""))
+        if sense is not None and sense is not m.sense and m.sense in SENSES:
             out[i] = replace(m, sense=sense, confidence=CONFIDENCE, decided_by=DECIDED_BY, cue=because)
     return out
