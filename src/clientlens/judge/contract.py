@@ -25,7 +25,7 @@ from clientlens.rules.contracts import (
     THIRD_PARTY, DefinedTerm, Definition, TermUse, classify_uses, find_party_term,
 )
 from clientlens.rules.definitions import party_name
-from clientlens.rules.families import FamilySet
+from clientlens.rules.families import POSSESSIVE_END, FamilySet
 from clientlens.types import Document, DocumentReport, Finding, Framing, Kind, Location, Mention, Sense
 
 _RULE_OF = {SYNONYM: catalogue.DEFINED_TERM_SYNONYM, LOWERCASE: catalogue.DEFINED_TERM_LOWERCASE,
@@ -170,7 +170,7 @@ def _redefinition_finding(doc: Document, term: DefinedTerm, d: Definition, setti
 
 def as_defined(surface: str, term: str) -> str:
     """Return the defined term written in place of `surface`, keeping a possessive ("customer's" -> "Client's")."""
-    possessive = re.search(r"['’]s?$", surface)
+    possessive = POSSESSIVE_END.search(surface)
     mark = possessive.group(0) if possessive else ""
     core = surface[: len(surface) - len(mark)]
     plural = core.lower().endswith("s") and not term.lower().endswith("s")

@@ -44,7 +44,7 @@ from clientlens.judge.discussion import discussing_paragraphs, discussion_reason
 from clientlens.judge.document import allowed_spans
 from clientlens.judge.suppress import document_suppressions
 from clientlens.rules.data import pattern_data
-from clientlens.rules.families import FamilySet, family_set
+from clientlens.rules.families import FamilySet, family_set, strip_possessive
 from clientlens.rules.windows import sentence_bounds
 from clientlens.types import Document, Mention, Sense
 
@@ -226,14 +226,14 @@ def read_reader(text: str) -> Reader:
                   else "no sign that the reader is a business")
 
 
-def brand_of(text: str, is_word: Callable[[str], bool] | None = None) -> str | None:
+def brand_of(text: str, is_word: Callable[[str], bool]) -> str | None:
     """Return the name the document gives itself most often (a capitalised word used mid-sentence
     at least BRAND_MIN times), which is usually the author's brand, or None."""
     counts: Counter = Counter()
     inside: Counter = Counter()
     for m in _PROPER.finditer(text):
         word = m.group(1)
-        if word in BRAND_STOPWORDS or len(word) < 3 or (is_word or family_set().is_word)(word):
+        if word in BRAND_STOPWORDS or len(word) < 3 or is_word(word):
             continue
         counts[word] += 1
         before = text[max(0, m.start() - 2):m.start()]
@@ -602,7 +602,7 @@ def _possessor_word(before: Sequence[str], before_raw: Sequence[str], is_word: C
         is_word(w) and not _POSSESSIVE.search(w))]
     if len(words) > 1 and words[-1] in _POSSESSIVE_MARKS:
         return words[-2]
-    return re.sub(r"(?:['’]s|['’])$", "", words[-1]) if words else ""
+    return strip_possessive(words[-1]) if words else ""
 
 
 def _generic_owner(before: Sequence[str]) -> bool:

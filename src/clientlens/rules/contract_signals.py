@@ -13,6 +13,7 @@ from typing import Sequence
 
 from clientlens.rules.contract_words import GENERIC_BEFORE, context_at, sentence_initial_at
 from clientlens.rules.data import pattern_data
+from clientlens.rules.families import POSSESSIVE_END, strip_possessive
 from clientlens.rules.sense import SOFTWARE_AFTER, SOFTWARE_AFTER_AMBIGUOUS, SOFTWARE_BEFORE, SOFTWARE_PARTS
 from clientlens.types import Mention
 
@@ -78,7 +79,7 @@ def find_elsewhere(text: str, mentions: Sequence[Mention]) -> Elsewhere | None:
     uses: dict[str, list[str]] = {}
     for m in mentions:
         if _SINGULAR.fullmatch(m.surface) and _stands_as_name(text, m):
-            uses.setdefault(m.family, []).append(re.sub(r"['’]s?$", "", m.surface))
+            uses.setdefault(m.family, []).append(strip_possessive(m.surface))
     if not uses:
         return None
     family = max(uses, key=lambda f: len(uses[f]))
@@ -118,7 +119,7 @@ def software_cue(text: str, start: int, end: int, surface: str, family: str) -> 
     parts = surface.lower().split("-")
     if len(parts) > 1:
         return next((p for p in parts if p in SOFTWARE_PARTS), None)
-    if re.search(r"['’]s?$", surface):
+    if POSSESSIVE_END.search(surface):
         return None
     # Only a word on the same line with nothing but spaces between: "E-MAIL.\n\nClient shall" is no email client.
     before = _WORD_BEFORE.search(text, max(0, start - 40), start)

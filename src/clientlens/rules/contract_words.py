@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from clientlens.rules.families import POSSESSIVE_END
+
 # Party roles that are the served side of a contract when no client/customer term is defined.
 SERVED_ROLES = frozenset({"licensee", "purchaser", "buyer", "subscriber", "lessee", "hirer"})
 
@@ -119,7 +121,7 @@ def context_at(text: str, start: int, end: int) -> Around:
     party_like = (not nxt or nxt in _PUNCT_PARTY or next_lower in FOLLOW_WORDS
                   or (next_lower.endswith("ly") and len(next_lower) > 4)
                   or (next_lower.endswith("s") and nxt.islower() and after in VERB_OBJECT_WORDS)
-                  or bool(re.search(r"['’]s?$", surface)))
+                  or bool(POSSESSIVE_END.search(surface)))
     return Around(prev, next_lower if nxt.isalpha() else nxt, before, neighbour, possessive, party_like)
 
 

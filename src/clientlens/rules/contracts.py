@@ -18,7 +18,7 @@ from typing import Sequence
 from clientlens.rules.contract_signals import find_elsewhere, software_cue
 from clientlens.rules.contract_words import GENERIC_BEFORE, NOTIFY_VERBS, SERVED_ROLES, context_at
 from clientlens.rules.definitions import Definition, defining_clause_start, find_definitions, restates
-from clientlens.rules.families import FamilySet, family_set
+from clientlens.rules.families import POSSESSIVE_END, FamilySet, family_set, strip_possessive
 from clientlens.types import Mention
 
 # The kinds a use can have. Only synonym, lowercase and before-definition are problems.
@@ -239,7 +239,7 @@ def _names_another(text: str, start: int, end: int, surface: str, ctx) -> bool:
     neighbour = ctx.capitalised_neighbour
     if not neighbour or _in_capitals(text, start, end) or (neighbour.isupper() and not surface.isupper()):
         return False
-    return not (re.search(r"['’]s?$", surface) and neighbour.lower() == ctx.next)
+    return not (POSSESSIVE_END.search(surface) and neighbour.lower() == ctx.next)
 
 
 def _other_terms(term: DefinedTerm | None, definitions: Sequence[Definition]) -> list[re.Pattern[str]]:
@@ -314,7 +314,7 @@ class _Sorter:
             return (PARTY, excuse) if excuse else (BEFORE, "used before the definition")
         if ctx.next == "of" and not (NOTIFY_VERBS & set(ctx.before)):
             return THIRD_PARTY, f"{surface} of ..."
-        core = re.sub(r"['’]s?$", "", surface)
+        core = strip_possessive(surface)
         # "the customer car park", "the client portal"; a plural before a word is mostly its verb ("customers pay").
         if not ctx.party_like and ctx.next.isalpha() and ctx.next.islower() and ctx.next not in _NOT_A_HEAD \
                 and core == surface and not core.lower().endswith("s"):

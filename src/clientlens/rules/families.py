@@ -19,7 +19,8 @@ BUILTIN_FAMILIES: dict[str, tuple[str, ...]] = {
     "customer": ("customer", "customers"),
 }
 COLLECTIVE = frozenset({"clientele"})
-_POSSESSIVE_END = re.compile(r"['’]s?$")
+# A final possessive: 's, ’s, or the bare apostrophe after a plural s.
+POSSESSIVE_END = re.compile(r"['’]s?$")
 # What [A-Za-z] matches under re.IGNORECASE (four non-ASCII letters fold to ASCII ones), plus "-":
 # the characters a mention's hyphenated prefix is made of.
 _PREFIX_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-\u0130\u0131\u017f\u212a")
@@ -80,7 +81,7 @@ class FamilySet:
     def is_word(self, word: str) -> bool:
         """Return True when `word` is one of the families' word forms, possessive or not, in any case
         ("Clients'", "customer's", a configured "patients"); a compound such as "client-side" is not."""
-        return _POSSESSIVE_END.sub("", word.lower()) in self.forms
+        return strip_possessive(word.lower()) in self.forms
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """Yield the mentions in `text`: the matches of `pattern` not inside code (`in_code_token`).
@@ -158,6 +159,11 @@ def family_set(extra: Mapping[str, tuple[str, ...]] | None = None) -> FamilySet:
     for name, forms in (extra or {}).items():
         merged[name] = tuple(f.lower() for f in forms)
     return _compile(tuple(sorted(merged.items())))
+
+
+def strip_possessive(word: str) -> str:
+    """Return `word` without a final possessive ("client's" -> "client", "clients'" -> "clients")."""
+    return POSSESSIVE_END.sub("", word)
 
 
 def trim_closing_quote(text: str, start: int, end: int) -> int:
