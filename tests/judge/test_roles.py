@@ -197,6 +197,18 @@ def test_discussion_document_is_never_mixed_and_has_no_rewrites(auditor):
     assert [m.surface for m in own] == ["clients"]  # the use outside the discussion still counts
 
 
+@pytest.mark.parametrize("title, discussion", [
+    ("# Client or customer?", True),
+    ("# Clients, customers and the words between them", True),
+    ("# Interviewing your client's customers", False),    # two groups: the client and its buyers
+    ("# What our clients' customers tell us", False),
+])
+def test_a_title_with_both_words_is_a_discussion_unless_one_owns_the_other(auditor, title, discussion):
+    text = f"{title}\n\nWe plan each study with the client and speak to five of their buyers.\n"
+    doc = auditor.audit_all([load_markdown(text, "post.md")]).documents[0]
+    assert bool(doc.discussion) is discussion
+
+
 def test_a_page_with_both_words_in_a_sentence_is_not_a_discussion(auditor):
     doc = auditor.audit_all([load_text("Our clients trust us. Clients stay. A customer asked.", "t.txt")]).documents[0]
     assert doc.discussion is None

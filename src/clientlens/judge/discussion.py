@@ -16,6 +16,7 @@ import re
 from typing import Sequence
 
 from clientlens.rules.data import pattern_data
+from clientlens.rules.families import strip_possessive
 from clientlens.types import Document, Mention, Sense
 
 _DATA = pattern_data("roles.json")
@@ -52,6 +53,13 @@ def _title(doc: Document) -> tuple[int, int] | None:
     return start, end
 
 
+def _owns_the_other(in_title: Sequence[Mention]) -> bool:
+    """Return True when a possessive word of one family owns a word of the other in the title
+    ("Recruiting your client's customers"): two groups of people, not the two words compared."""
+    return any(strip_possessive(a.surface) != a.surface and b.family != a.family and 0 <= b.start - a.end <= 2
+               for a in in_title for b in in_title)
+
+
 def discussion_reason(doc: Document, mentions: Sequence[Mention]) -> str | None:
     """Return why `doc` is a discussion of the words (one phrase), or None when it is not."""
     title = _title(doc)
@@ -60,7 +68,7 @@ def discussion_reason(doc: Document, mentions: Sequence[Mention]) -> str | None:
         in_title = [m for m in mentions if lo <= m.start < hi]
         families = {m.family for m in in_title}
         words = {w.lower() for w in _WORD.findall(doc.text[lo:hi])}
-        if len(families) >= 2:
+        if len(families) >= 2 and not _owns_the_other(in_title):
             return "its title names both words"
         if any(m.sense is Sense.META and plain_meta(m) for m in in_title):
             return "its title holds the word as a word"
