@@ -118,7 +118,8 @@ def site_row(site: str, rows: Iterable[Row], settings: Settings, names: Sequence
                           {f: r[first_column(f)] for f in names if r[first_column(f)] >= 0}) for r in rows]
     site_tally = combine_tallies(parts, names)
     target = target_family(settings.preferred, site_tally)
-    findings = [sum(json.loads(r["findings_if"])[_key(target)][k] for r in rows) for k in range(len(SEVERITIES))]
+    per_page = [json.loads(r["findings_if"])[_key(target)] for r in rows]
+    findings = [sum(counts[k] for counts in per_page) for k in range(len(SEVERITIES))]
     framed = [r for r in rows if r["framing"] is not None]
     framing = aggregate([Framing(r["framing"], {lb: r[f"framing_{lb}"] for lb in FRAMING_LABELS}) for r in framed],
                         [max(r["chars"], 1) for r in framed])
