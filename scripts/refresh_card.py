@@ -1,8 +1,9 @@
-"""Re-measure an existing model directory after the rules changed (its weights did not).
+"""Re-measure an existing model directory after the rules or the corpus changed (its weights did not).
 
-Chooses the sense hand-off threshold again on the dev split, then re-evaluates dev and test
-and rewrites config.json, README.md (the model card) and metrics.json in place, exactly as
-`clientlens train` would have for these weights.
+Chooses the sense hand-off threshold and meta bar again on the dev split, and the document
+framing's neutral weight again on the dev pages (pages.py: framing_pages), then re-evaluates
+dev and test and rewrites config.json, training.json, README.md (the model card) and
+metrics.json in place, exactly as `clientlens train` would have for these weights.
 
     python3 scripts/refresh_card.py [models/framing]
     python3 scripts/refresh_card.py models/framing --render-only   # README.md from training.json + metrics.json
@@ -13,6 +14,7 @@ and rewrites config.json, README.md (the model card) and metrics.json in place, 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -51,11 +53,16 @@ def main() -> None:
     sense_dev = load_records(config.corpus, "sense", "dev")
     new_config = choose_sense_threshold(model.config, model.tokenizer, model.base, model.top, model.head,
                                         model.sense_head, sense_dev, summary["sense"])
+    from clientlens.pages import choose_page_policy
+
+    weight, summary["calibration"]["pages"] = choose_page_policy(model.with_int8_framing(), config.corpus)
+    new_config = dataclasses.replace(new_config, neutral_weight=weight)
     (folder / "config.json").write_text(json.dumps(new_config.to_dict(), indent=2) + "\n")
     (folder / "training.json").write_text(json.dumps(summary, indent=2) + "\n")
     _write_card(folder, config, new_config, model.tokenizer, model.base, model.top, model.head,
                 model.sense_head, summary, None)
-    print(f"threshold {new_config.sense_threshold}; card rewritten in {folder}")
+    print(f"threshold {new_config.sense_threshold}, meta bar {new_config.sense_meta_bar}, "
+          f"neutral weight {new_config.neutral_weight}; card rewritten in {folder}")
 
 
 if __name__ == "__main__":

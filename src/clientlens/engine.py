@@ -218,7 +218,7 @@ class Auditor:
                 reports.append(drop_suppressed(judge_failure(item, self.settings, names), None, self.settings))
                 continue
             i = by_id[id(item)]
-            framing = document_framing(framings[i], policy)
+            framing = document_framing(framings[i], policy, roles[i].discussion)
             if contracts[i] is not None:
                 report = contract_document(item, contracts[i], framings[i], framing, self.settings, self.families)
             else:

@@ -16,10 +16,12 @@ from clientlens.types import FRAMING_LABELS, Framing, FramingPolicy
 NEUTRAL_WEIGHTS = (1.0, 0.75, 0.5, 0.35, 0.25, 0.15, 0.1, 0.05)
 
 
-def page_framings(model, pages: Sequence[dict]) -> list[list[Framing]]:
+def page_framings(model, pages: Sequence[dict]) -> tuple[list[list[Framing]], list[str | None]]:
     """Return the passage framings of each corpus page (its text read as Markdown), as an audit
-    computes them with `model` (a FramingModel)."""
+    computes them with `model` (a FramingModel), and why each page discusses the words (None
+    where it does not; such a page is framed neutral)."""
     from clientlens.ingest.markdown import load_markdown
+    from clientlens.judge.discussion import discussion_reason
     from clientlens.model.framer import Framer
     from clientlens.rules.detect import detect_mentions
     from clientlens.rules.families import family_set
@@ -27,46 +29,71 @@ def page_framings(model, pages: Sequence[dict]) -> list[list[Framing]]:
 
     documents = [load_markdown(page["text"], page["id"]) for page in pages]
     mentions = detect_mentions(build_nlp(), documents, family_set())
-    return Framer(model).frame_documents(documents, mentions)
+    framer = Framer(model)
+    mentions = framer.refine_senses(documents, mentions)
+    discussions = [discussion_reason(doc, ms) for doc, ms in zip(documents, mentions)]
+    return framer.frame_documents(documents, mentions), discussions
 
 
-def page_labels(framings: Sequence[Sequence[Framing]], neutral_weight: float) -> list[str]:
-    """Return the document framing label of each page under `neutral_weight` ("none" without passages)."""
+def page_labels(framings: Sequence[Sequence[Framing]], neutral_weight: float,
+                discussions: Sequence[str | None] = ()) -> list[str]:
+    """Return the document framing label of each page under `neutral_weight` ("none" without
+    passages), a page that discusses the words (`discussions`, by position) neutral."""
     from clientlens.judge.framing import document_framing
 
     policy = FramingPolicy(neutral_weight=neutral_weight)
+    discussions = list(discussions) or [None] * len(framings)
     out = []
-    for fs in framings:
-        framing = document_framing(fs, policy)
+    for fs, discussion in zip(framings, discussions):
+        framing = document_framing(fs, policy, discussion)
         out.append(framing.label if framing else "none")
     return out
+
+
+def framing_pages(corpus: Path, split: str, source: str = "pages") -> list[dict]:
+    """Return the corpus pages of `split` that carry a framing label, as {id, text, label}:
+    the framing shards' pages (`source` "pages"), or the roles pages given a `framing`
+    ("roles").
+
+    The roles pages are longer, whole pages written for the role resolver and labelled for
+    framing after the model was trained: the framing model never saw them, and the page policy
+    is not chosen on them, so they check the document framing on copy written for another purpose."""
+    from clientlens.model.data import load_records
+
+    path = Path(corpus) / source / f"{split}.jsonl"
+    records = load_records(corpus, source, split) if path.is_file() and path.stat().st_size else []
+    if source == "roles":
+        return [{"id": r["id"], "text": r["text"], "label": r["framing"]} for r in records if r.get("framing")]
+    return [{"id": p["id"], "text": p["text"], "label": p["label"]} for p in records]
+
+
+# Where the page policy is measured: (name in the summary, source, split). It is chosen on the
+# first alone.
+PAGE_SETS = (("dev", "pages", "dev"), ("test", "pages", "test"),
+             ("roles dev", "roles", "dev"), ("roles test", "roles", "test"))
 
 
 def choose_page_policy(model, corpus: Path, limit: int = 0) -> tuple[float, dict]:
     """Return the neutral weight with the best page framing macro-F1 on the corpus's dev pages
     (a tie goes to the larger weight, the nearer to a plain mean), and the scores of every
-    candidate on dev and test; a corpus without dev pages keeps the plain mean (1.0)."""
-    from clientlens.model.data import load_records
+    candidate on each of PAGE_SETS that has pages; a corpus without dev pages keeps the plain
+    mean (1.0)."""
     from clientlens.model.evaluate import metrics_from_labels
 
-    def pages_of(split: str) -> list[dict]:
-        path = Path(corpus) / "pages" / f"{split}.jsonl"
-        return load_records(corpus, "pages", split) if path.is_file() and path.stat().st_size else []
-
-    if not pages_of("dev"):
+    sets = {name: framing_pages(corpus, split, source)[:limit or None] for name, source, split in PAGE_SETS}
+    if not sets["dev"]:
         return 1.0, {"neutral_weight": 1.0, "note": "no dev pages in the corpus: plain mean"}
 
     labels = list(FRAMING_LABELS)
     scores: dict[str, dict[str, float]] = {}
-    for split in ("dev", "test"):
-        pages = pages_of(split)
-        if limit:
-            pages = pages[:limit]
-        framed = page_framings(model, pages)
+    for name, pages in sets.items():
+        if not pages:
+            continue
+        framed, discussions = page_framings(model, pages)
         gold = [p["label"] for p in pages]
-        scores[split] = {str(w): metrics_from_labels(gold, [x if x in labels else "neutral" for x in
-                                                            page_labels(framed, w)], labels).macro_f1
-                         for w in NEUTRAL_WEIGHTS}
-        scores[split]["n"] = len(pages)
+        scores[name] = {str(w): metrics_from_labels(gold, [x if x in labels else "neutral" for x in
+                                                           page_labels(framed, w, discussions)], labels).macro_f1
+                        for w in NEUTRAL_WEIGHTS}
+        scores[name]["n"] = len(pages)
     best = max(NEUTRAL_WEIGHTS, key=lambda w: (scores["dev"][str(w)], w))
     return best, {"neutral_weight": best, "page_macro_f1": scores}

@@ -134,3 +134,34 @@ def test_corpus_check_catches_a_page_passage_in_another_split(tiny_corpus):
     (tiny_corpus / "pages" / f"{split}.jsonl").write_text("")
     (tiny_corpus / "pages" / f"{other}.jsonl").write_text(line.replace(f'"split": "{split}"', f'"split": "{other}"'))
     assert any("is in" in i.message for i in check_corpus(tiny_corpus) if i.where.startswith("pages"))
+
+
+def _roles_page(ident: str, framing: str | None, firm: str) -> str:
+    head = f"id: {ident}\nkind: page\nsector: law\ngenre: about\nreader: served\ndiscussion: no\nmixed: no\n"
+    if framing is not None:
+        head += f"framing: {framing}\n"
+    return head + (f"group:\n---\n{firm} looks after each of its [[own:clients]] for years, with one partner on "
+                   "every matter.\n=====\n")
+
+
+def test_corpus_roles_pages_may_carry_a_framing_that_the_page_policy_reads(tiny_corpus):
+    from clientlens.pages import framing_pages
+
+    (tiny_corpus / "raw" / "roles").mkdir()
+    (tiny_corpus / "raw" / "roles" / "t-01.txt").write_text(
+        _roles_page("t-r1", "client", "Alder & Pike") + _roles_page("t-r2", "customer (borderline)", "Brightwater")
+        + _roles_page("t-r3", None, "Copperfield Legal") + _roles_page("t-r4", "customr", "Dunmore"))
+    report = build(tiny_corpus)
+    assert [p for p in report.problems if "t-r4" in p] == [
+        "roles/t-01.txt: document t-r4: framing must be one of client, customer, neutral, optionally followed by (borderline)"]
+    rows = {json.loads(l)["id"]: json.loads(l) for s in ("train", "dev", "test")
+            for l in (tiny_corpus / "roles" / f"{s}.jsonl").read_text().splitlines()}
+    assert set(rows) == {"t-r1", "t-r2", "t-r3"}
+    assert (rows["t-r1"]["framing"], rows["t-r1"]["framing_borderline"]) == ("client", False)
+    assert (rows["t-r2"]["framing"], rows["t-r2"]["framing_borderline"]) == ("customer", True)
+    assert "framing" not in rows["t-r3"]
+    assert not [i for i in check_corpus(tiny_corpus) if i.where.startswith("roles") and i.severity == "error"]
+    # the page policy measures the labelled roles pages of each split, and only those
+    seen = {p["id"]: p for s in ("train", "dev", "test") for p in framing_pages(tiny_corpus, s, "roles")}
+    assert set(seen) == {"t-r1", "t-r2"} and seen["t-r2"]["label"] == "customer"
+    assert not [p for s in ("train", "dev", "test") for p in framing_pages(tiny_corpus, s)]  # no framing pages

@@ -42,6 +42,16 @@ def test_evidence_is_the_strongest_passages_of_the_label_at_most_three():
     assert all(f.label == "customer" for f in framing.evidence)
 
 
+def test_a_document_that_discusses_the_words_is_neutral_whatever_its_passages_say():
+    page = [passage("client", 0.95, 0), passage("customer", 0.9, 200)]
+    assert document_framing(page, FramingPolicy(neutral_weight=0.25)).label != "neutral"
+    framing = document_framing(page, FramingPolicy(neutral_weight=0.25), discussion="its title names both words")
+    assert framing.label == "neutral" and framing.scores == {"client": 0.0, "customer": 0.0, "neutral": 1.0}
+    assert framing.cues == ("the document discusses the words (its title names both words)",)
+    assert not framing.evidence and framing.model == "m@1"
+    assert document_framing([], FramingPolicy(), discussion="its title names both words") is None
+
+
 def test_long_passages_weigh_no_more_than_the_cap():
     assert passage_weight(passage("neutral", 0.9, 0, 5000)) == passage_weight(passage("neutral", 0.9, 0, 600))
     assert passage_weight(passage("neutral", 0.9, 0, 50)) == 50

@@ -60,6 +60,29 @@ def test_train_saves_the_calibration_chosen_on_dev(small_model):
     summary = json.loads(small_model.joinpath("training.json").read_text())["calibration"]
     assert summary["dev_nll_after"] <= summary["dev_nll_before"]
     assert "Calibration and document framing" in small_model.joinpath("README.md").read_text()
+    # the page policy is measured on the labelled roles pages too, never chosen on them
+    assert {"dev", "roles dev", "roles test"} <= set(summary["pages"]["page_macro_f1"])
+    assert "roles dev pages" in small_model.joinpath("README.md").read_text()
+
+
+def test_train_chooses_a_meta_bar_on_dev_after_the_threshold(small_model):
+    from clientlens.model.train import META_BARS
+
+    config = json.loads(small_model.joinpath("config.json").read_text())
+    sense = json.loads(small_model.joinpath("training.json").read_text())["sense"]
+    assert config["sense_meta_bar"] == sense["meta_bar"] in META_BARS
+    assert set(sense["meta_bars_dev_macro_f1"]) == {str(b) for b in META_BARS}
+    assert "Meta bar" in small_model.joinpath("README.md").read_text()
+
+
+def test_page_labels_frame_a_page_that_discusses_the_words_neutral():
+    from clientlens.pages import page_labels
+    from clientlens.types import Framing, Passage
+
+    client = Framing("client", {"client": 0.9, "customer": 0.05, "neutral": 0.05}, Passage(0, 40, "x" * 40))
+    assert page_labels([[client], [client], []], 0.25) == ["client", "client", "none"]
+    assert page_labels([[client], [client], []], 0.25, [None, "its title names both words", None]) == \
+        ["client", "neutral", "none"]
 
 
 def test_train_can_keep_the_sense_part_of_another_model(small_model, tmp_path):
@@ -71,6 +94,10 @@ def test_train_can_keep_the_sense_part_of_another_model(small_model, tmp_path):
     sense = [k for k in theirs if k.startswith("sense.")]
     assert sense and all((mine[k] == theirs[k]).all() for k in sense)
     assert json.loads((out / "training.json").read_text())["sense"]["from"] == str(small_model)
+    kept = json.loads((out / "config.json").read_text())
+    theirs_config = json.loads((small_model / "config.json").read_text())
+    assert (kept["sense_threshold"], kept["sense_meta_bar"]) == \
+        (theirs_config["sense_threshold"], theirs_config["sense_meta_bar"])
 
 
 def test_train_leaves_no_temporary_dirs(small_model):

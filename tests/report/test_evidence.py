@@ -46,3 +46,16 @@ def test_text_and_html_show_the_evidence():
 
 def test_evidence_text_of_a_framing_without_passage_is_empty():
     assert evidence_text(Framing("neutral", {"neutral": 1.0})) == ""
+
+
+def test_a_framing_decided_by_a_rule_says_why_in_json_and_text():
+    doc = page_report()
+    framing = Framing("neutral", {"client": 0.0, "customer": 0.0, "neutral": 1.0}, None,
+                      ("the document discusses the words (its title names both words)",), "test@1")
+    site = framed_site()
+    report = replace(site, documents=(replace(doc, framing=framing), *site.documents[1:]))
+    out = report_dict(report)
+    jsonschema.validate(out, SCHEMA)
+    assert out["documents"][0]["framing"]["because"] == "the document discusses the words (its title names both words)"
+    assert "because" not in report_dict(framed_site())["documents"][0]["framing"]
+    assert f"{doc.path}: neutral, because the document discusses the words" in render_text(report)

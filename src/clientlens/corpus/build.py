@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Iterator
 
 from clientlens.rules.families import family_set
+from clientlens.types import FRAMING_LABELS
 
 SPLITS = ("train", "dev", "test")
 RATIOS = (0.70, 0.15, 0.15)
@@ -274,10 +275,20 @@ def _parse_role_document(chunk: str, name: str, report: BuildReport, families) -
         report.problems.append(f"roles/{name}: document {ident}: wrapped text that is not a family word")
         return None
     yes = ("yes", "true")
-    return {"id": ident, "text": text, "mentions": mentions, "kind": meta.get("kind", "page"),
-            "reader": meta["reader"], "discussion": meta["discussion"].lower() in yes,
-            "mixed": meta["mixed"].lower() in yes, "sector": meta["sector"], "genre": meta["genre"],
-            "group": meta.get("group") or ident}
+    record = {"id": ident, "text": text, "mentions": mentions, "kind": meta.get("kind", "page"),
+              "reader": meta["reader"], "discussion": meta["discussion"].lower() in yes,
+              "mixed": meta["mixed"].lower() in yes, "sector": meta["sector"], "genre": meta["genre"],
+              "group": meta.get("group") or ident}
+    if meta.get("framing"):
+        # The page's framing, judged as a framing page's label is: it lets the document framing
+        # be measured on whole pages the framing model never trained on (pages.py).
+        label, _, doubt = meta["framing"].partition(" ")
+        if label not in FRAMING_LABELS or doubt not in ("", "(borderline)"):
+            report.problems.append(f"roles/{name}: document {ident}: framing must be one of "
+                                   f"{', '.join(FRAMING_LABELS)}, optionally followed by (borderline)")
+            return None
+        record["framing"], record["framing_borderline"] = label, bool(doubt)
+    return record
 
 
 def assign_splits(records: list[dict], seed: int, ratios: tuple[float, float, float] = RATIOS) -> None:

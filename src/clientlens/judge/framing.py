@@ -43,12 +43,21 @@ def aggregate(framings: Iterable[Framing], weights: Iterable[float] | None = Non
     return Framing(max(scores, key=scores.get), scores, None, (), framings[0].model)
 
 
-def document_framing(framings: Sequence[Framing], policy: FramingPolicy) -> Framing | None:
+def document_framing(framings: Sequence[Framing], policy: FramingPolicy,
+                     discussion: str | None = None) -> Framing | None:
     """Return a document's framing from its passages' under `policy`, with the passages that
-    weighed most for its label as `evidence` (strongest first, at most EVIDENCE)."""
+    weighed most for its label as `evidence` (strongest first, at most EVIDENCE).
+
+    A document that discusses the words (`discussion` says why) describes no relationship of its
+    own, whatever its passages lean to: it is neutral, and `cues` says why. Its passages are full
+    of both words' strongest cues, which is what the model reads as framing.
+    """
     framing = aggregate(framings, neutral_weight=policy.neutral_weight)
     if framing is None:
         return None
+    if discussion:
+        return Framing("neutral", {label: float(label == "neutral") for label in FRAMING_LABELS}, None,
+                       (f"the document discusses the words ({discussion})",), framing.model)
     ranked = sorted((f for f in framings if f.passage is not None and f.label == framing.label),
                     key=lambda f: -passage_weight(f) * f.scores.get(framing.label, 0.0))
     return Framing(framing.label, framing.scores, None, (), framing.model, tuple(ranked[:EVIDENCE]))

@@ -28,8 +28,14 @@ def _threshold_line(summary: Mapping) -> str:
     if "threshold" not in sense:
         return "- Sense hand-off: rule votes below 0.75 confidence go to the sense head."
     scores = ", ".join(f"{t}: {s}" for t, s in sense["thresholds_dev_macro_f1"].items())
-    return (f"- Sense hand-off: rule votes below {sense['threshold']} confidence go to the sense head "
+    line = (f"- Sense hand-off: rule votes below {sense['threshold']} confidence go to the sense head "
             f"(1.01: every mention), chosen on dev macro-F1 ({scores}).")
+    if "meta_bar" in sense:
+        bars = ", ".join(f"{b}: {s}" for b, s in sense["meta_bars_dev_macro_f1"].items())
+        line += (f"\n- Meta bar: the sense head's meta reading overrules a rule vote that is not meta only at "
+                 f"probability {sense['meta_bar']} or more (0: no bar), chosen on dev macro-F1 with that "
+                 f"hand-off ({bars}).")
+    return line
 
 
 def _sense_line(cfg: Mapping) -> str:
@@ -59,15 +65,18 @@ def _calibration_lines(summary: Mapping) -> list[str]:
         lines.append("  Precision (findings) on dev: " + ", ".join(f"{t}: {table[t][0]} ({table[t][1]})" for t in picks) + ".")
     pages = cal.get("pages")
     if pages and "page_macro_f1" in pages:
-        dev, test = pages["page_macro_f1"]["dev"], pages["page_macro_f1"]["test"]
+        sets = pages["page_macro_f1"]
+        dev = sets["dev"]
         weights = [k for k in dev if k != "n"]
         lines += [f"- Document framing: neutral weight **{pages['neutral_weight']}** (best page framing macro-F1 on the "
                   f"{dev['n']} dev pages of the corpus; a tie goes to the larger weight). Page framing macro-F1 per "
-                  "candidate weight:", "",
+                  "candidate weight" + (" (roles pages: whole pages written for the role resolver, labelled for "
+                                        "framing after this model was trained; never used to choose)"
+                                        if any(name.startswith("roles") for name in sets) else "") + ":", "",
                   "| neutral weight | " + " | ".join(weights) + " |",
-                  "| --- |" + " ---: |" * len(weights),
-                  f"| dev pages ({dev['n']}) | " + " | ".join(f"{dev[w]:.3f}" for w in weights) + " |",
-                  f"| test pages ({test['n']}) | " + " | ".join(f"{test[w]:.3f}" for w in weights) + " |"]
+                  "| --- |" + " ---: |" * len(weights)]
+        lines += [f"| {name} pages ({row['n']}) | " + " | ".join(f"{row[w]:.3f}" for w in weights) + " |"
+                  for name, row in sets.items()]
     return lines
 
 

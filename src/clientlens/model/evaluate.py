@@ -95,10 +95,12 @@ def sense_items(records: Sequence[dict]) -> list[tuple[str, int, int, str]]:
     return [(r["text"], m["start"], m["end"], m["sense"]) for r in records for m in r["mentions"]]
 
 
-def evaluate_sense(records: Sequence[dict], model=None, threshold: float | None = None, decided=None) -> EvalResult:
+def evaluate_sense(records: Sequence[dict], model=None, threshold: float | None = None, decided=None,
+                   meta_bar: float | None = None) -> EvalResult:
     """Return mention-sense metrics of the rules, refined by `model` for rule votes below `threshold`
-    (default: the model's saved threshold). `decided` may pass precomputed rule votes."""
-    from clientlens.model.sense import rule_senses
+    and with its meta readings held to `meta_bar` (defaults: the model's saved values), as an
+    audit decides them. `decided` may pass precomputed rule votes."""
+    from clientlens.model.sense import model_sense, rule_senses
 
     senses = ("person", "non_person", "meta")
     decided = decided if decided is not None else rule_senses(records)
@@ -110,8 +112,9 @@ def evaluate_sense(records: Sequence[dict], model=None, threshold: float | None 
         items = sense_items(records)
         unsure = [i for i, vote in enumerate(decided) if vote is None or vote.confidence < threshold]
         probs = model.predict_sense([(*items[i][:3], decided[i]) for i in unsure])
+        bar = model.config.sense_meta_bar if meta_bar is None else meta_bar
         for i, p in zip(unsure, probs):
-            pred[i] = max(p, key=p.get)
+            pred[i] = model_sense(p, decided[i], bar)
     result = metrics_from_labels(gold, pred, senses)
     return EvalResult(result.labels, result.per_label, result.macro_f1, result.accuracy, result.confusion,
                       result.ece, result.n, {"unsure": float(sum(1 for v in decided if v is None or v.confidence < threshold))})

@@ -8,6 +8,7 @@ from typing import Sequence
 
 from clientlens.model.framing import FramingModel
 from clientlens.model.passages import passages_for
+from clientlens.model.sense import model_sense
 from clientlens.types import Document, Framing, Mention, Sense, SenseVote
 
 
@@ -26,7 +27,8 @@ class Framer:
 
     def refine_senses(self, documents: Sequence[Document], mentions: Sequence[Sequence[Mention]]) -> list[list[Mention]]:
         """Return the mentions with the model's sense where the rules were less sure than the
-        model's saved threshold (chosen on the dev split when the model was trained)."""
+        model's saved threshold (chosen on the dev split when the model was trained), a meta
+        reading only where it clears the model's meta bar (model_sense)."""
         from clientlens.model.passages import mention_passage
 
         jobs = []
@@ -40,8 +42,8 @@ class Framer:
         if not jobs:
             return out
         probs = self.model.predict_sense([item for _, _, item in jobs])
-        for (d, i, _), p in zip(jobs, probs):
-            sense = max(p, key=p.get)
+        for (d, i, item), p in zip(jobs, probs):
+            sense = model_sense(p, item[3], self.model.config.sense_meta_bar)
             m = out[d][i]
             if sense != m.sense.value or p[sense] > m.confidence:
                 out[d][i] = replace(m, sense=Sense(sense), confidence=round(p[sense], 3),

@@ -39,6 +39,9 @@ class ModelConfig:
     temperature: float = 1.0
     neutral_weight: float = 1.0
     mismatch_threshold: float = 0.8
+    # A meta reading over a rule vote that is not meta needs this probability (model/sense.py:
+    # model_sense); 0, as before 1.4.1, lets meta win like any other sense.
+    sense_meta_bar: float = 0.0
 
     @staticmethod
     def read(model_dir: Path) -> "ModelConfig":
@@ -49,7 +52,8 @@ class ModelConfig:
                                tuple(raw["senses"]), int(raw["split"]), int(raw["max_length"]),
                                float(raw.get("sense_threshold", 0.75)), int(raw.get("sense_lora_rank", 0)),
                                bool(raw.get("sense_mark", False)), float(raw.get("temperature", 1.0)),
-                               float(raw.get("neutral_weight", 1.0)), float(raw.get("mismatch_threshold", 0.8)))
+                               float(raw.get("neutral_weight", 1.0)), float(raw.get("mismatch_threshold", 0.8)),
+                               float(raw.get("sense_meta_bar", 0.0)))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ModelError(f"{model_dir}: not a clientlens model ({CONFIG} unreadable: {exc})") from None
 
@@ -59,7 +63,8 @@ class ModelConfig:
                 "senses": list(self.senses), "split": self.split, "max_length": self.max_length,
                 "sense_threshold": self.sense_threshold, "sense_lora_rank": self.sense_lora_rank,
                 "sense_mark": self.sense_mark, "temperature": self.temperature,
-                "neutral_weight": self.neutral_weight, "mismatch_threshold": self.mismatch_threshold}
+                "neutral_weight": self.neutral_weight, "mismatch_threshold": self.mismatch_threshold,
+                "sense_meta_bar": self.sense_meta_bar}
 
     @property
     def policy(self) -> FramingPolicy:

@@ -15,10 +15,13 @@ EVIDENCE_CHARS = 300
 
 def framing_dict(framing: Framing | None) -> dict[str, Any] | None:
     """Return the JSON form of a framing, or None; a document's also lists its `evidence`: the
-    passages that decided its label ({label, scores, text}, the text cut to EVIDENCE_CHARS)."""
+    passages that decided its label ({label, scores, text}, the text cut to EVIDENCE_CHARS), or
+    `because` when a rule, not its passages, decided it."""
     if framing is None:
         return None
     out: dict[str, Any] = {"label": framing.label, "scores": {k: round(float(v), 4) for k, v in framing.scores.items()}}
+    if framing.cues and framing.passage is None:
+        out["because"] = "; ".join(framing.cues)
     if framing.evidence:
         out["evidence"] = [{"label": e.label, "scores": {k: round(float(v), 4) for k, v in e.scores.items()},
                             "text": evidence_text(e)} for e in framing.evidence]

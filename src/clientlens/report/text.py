@@ -127,6 +127,8 @@ def evidence_section(report: SiteReport, chars: int = 120) -> str:
     label (cut to `chars` characters), or ""."""
     lines = []
     for d in report.documents:
+        if d.framing is not None and d.framing.cues and not d.framing.evidence:
+            lines.append(f"  {d.path}: {d.framing.label}, because {'; '.join(d.framing.cues)}")
         if d.framing is None or not d.framing.evidence:
             continue
         lines.append(f"  {d.path}: {d.framing.label}")
