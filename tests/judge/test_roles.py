@@ -39,6 +39,62 @@ def test_own(auditor, text, surface):
     assert role_of(auditor, text, surface) == "own"
 
 
+# Shops that sell online write to businesses ("your website"); a bare "the client" in a sentence
+# the author speaks as "we" is still the author's, even beside the client's own customers.
+BUSINESS_PAGE = ("Is your website ready for the holidays? Our studio rebuilt the shop for Pell & Daughters "
+                 "last spring, and it can do the same for your business.\n\n")
+
+
+@pytest.mark.parametrize("story", [
+    "After a long workshop with the client to map their stock, we planned a faster checkout for their customers.",
+    # the same sentence hard-wrapped, as Markdown sources and folded front matter are
+    "After a long workshop with the client to map\ntheir stock, we planned a faster checkout for\ntheir customers.",
+    "After a long workshop with the client to map the\nstock, we planned a faster checkout for the\nshop's customers.",
+])
+def test_a_bare_mention_in_a_sentence_spoken_as_we_is_the_authors(auditor, story):
+    doc = auditor.audit_all([load_text(BUSINESS_PAGE + story + "\n", "page.txt", Kind.PAGE)]).documents[0]
+    found = {m.surface: m for m in doc.mentions if m.sense.value == "person"}
+    assert found["client"].role == "own", found["client"].role_because
+    assert found["customers"].role != "own"  # the client's (or any shop's) buyers, not the author's
+
+
+def test_a_line_break_at_a_list_item_still_ends_the_sentence(auditor):
+    text = BUSINESS_PAGE + "We planned the launch together:\n- a client call every Friday\n"
+    doc = auditor.audit_all([load_markdown(text, "page.md")]).documents[0]
+    [client] = [m for m in doc.mentions if m.surface == "client"]
+    assert "speaks as 'we'" not in client.role_because  # the list item is its own sentence
+
+
+# A story about a past employer: its people are that company's, not the author's.
+STORY = """# Should a customer pay for our mistakes?
+
+Years ago, {cue}, a customer who found a broken form would email us and we fixed it for free.
+Customers liked that. Our customers there often paid twice for the same page.
+
+## How we work now
+
+Our customers get a weekly review, and a customer who spots a bug tells the team that built it.
+"""
+
+
+@pytest.mark.parametrize("cue", ["at the first agency I worked at", "in my previous job",
+                                 "at a studio where I used to work", "when I worked for a print shop"])
+def test_a_story_about_a_past_employer_names_that_companys_people(auditor, cue):
+    doc = auditor.audit_all([load_markdown(STORY.format(cue=cue), "post.md")]).documents[0]
+    found = [(m.surface, m.role) for m in doc.mentions if m.sense.value == "person"]
+    assert found == [("customer", "own"), ("customer", "third_party"), ("Customers", "third_party"),
+                     ("customers", "third_party"), ("customers", "own"), ("customer", "own")]
+    story = [m for m in doc.mentions if m.role == "third_party"]
+    assert all("past employer" in m.role_because for m in story)
+    assert not doc.mixed  # the old employer's people are a group of their own
+
+
+@pytest.mark.parametrize("cue", ["at the agency I work for", "at the studio where we work today"])
+def test_the_authors_present_employer_is_no_story(auditor, cue):
+    doc = auditor.audit_all([load_markdown(STORY.format(cue=cue), "post.md")]).documents[0]
+    assert not any("past employer" in (m.role_because or "") for m in doc.mentions)
+
+
 # third_party --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text, surface", [

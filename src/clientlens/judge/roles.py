@@ -61,6 +61,8 @@ SERVED_COMPOUNDS = frozenset(_DATA["served_compounds"])
 BUSINESS_COMPOUNDS = frozenset(_DATA["business_compounds"])
 GENERIC_OWNERS = frozenset(_DATA["generic_owners"])
 GENERIC_ARTICLES = frozenset(_DATA["generic_articles"])  # "customers of a company": any business
+PAST_WORKPLACE = tuple(re.compile(p, re.IGNORECASE) for p in _DATA["past_workplace_patterns"])
+PAST_WORKPLACE_PARAGRAPHS = int(_DATA["past_workplace_paragraphs"])
 GENERAL_BUSINESSES = frozenset(_DATA["general_business_nouns"])
 NOT_OWN_AFTER_WE = frozenset(_DATA["not_own_after_we"])
 CLAUSE_STOPS = frozenset(_DATA["clause_stops"])
@@ -101,6 +103,7 @@ PROPAGATE_MIN = 1
 
 _TOKEN = re.compile(r"[\w][\w'’.&-]*[\w]|[\w]|[^\w\s]")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_HEADING_LINE = re.compile(r"^[ \t]*#{1,6}[ \t]", re.MULTILINE)
 _POSSESSIVE = re.compile(r"\w(?:['’]s|s['’])$")
 _POSSESSIVE_MARKS = ("'s", "’s", "'", "’")
 _NAME = re.compile(r"(?<![\w-])(Clients?|Customers?)[ \t]+([A-Z][a-z]\w*)")
@@ -125,6 +128,9 @@ class RoleVote:
     # The author speaking of its own people in the first person ("our clients", "we built it
     # for a client"): what says that the page's "your clients" may be the author's kind too.
     first_person: bool = False
+    # Whether the page's bare mentions of the word may follow this vote: not a story about a
+    # past employer, whose people say nothing about whose the rest of the page names.
+    propagates: bool = True
 
     @property
     def people(self) -> str:
@@ -170,7 +176,7 @@ class Around:
     after_raw: tuple[str, ...]
     before_raw: tuple[str, ...]
     reader_voice: bool  # a question the reader asks the author (an FAQ's "Q: ... my clients?")
-    first_person: bool  # the sentence speaks as "we" of no one else's people
+    first_person: bool  # the sentence speaks as "we" and not to or of the reader
     second_person: bool  # the sentence speaks to "you" (or of "your" things), and not as "we" nor of a third party
     quoted: bool  # inside a quotation: a first person there is the speaker, not the author
     general: bool  # the sentence speaks of businesses at large and of no one in particular
@@ -342,13 +348,28 @@ def product_names(text: str) -> list[TermSpan]:
 # One mention in its sentence ------------------------------------------------------------------
 
 
+_BLOCK_START = re.compile(r"[ \t]*(?:#{1,6}\s|[-*+>|]\s?|\d+[.)]\s|$)")
+
+
+def _block_edge(text: str, brk: int) -> bool:
+    """Return True when the line break at `brk` ends or starts a block (a heading, list item,
+    quote, table row or blank line) rather than wrapping a line of prose."""
+    line_start = text.rfind("\n", 0, brk) + 1
+    return bool(_BLOCK_START.match(text, brk + 1) or _BLOCK_START.match(text, line_start))
+
+
 def _around(text: str, m: Mention) -> Around:
     lo, hi = sentence_bounds(text, m.start, m.end)
-    # A line break before a heading or list item bounds the sentence too.
-    line_lo = text.rfind("\n", lo, m.start)
-    lo = lo if line_lo == -1 else line_lo + 1
-    line_hi = text.find("\n", m.end, hi)
-    hi = hi if line_hi == -1 else line_hi
+    # A line break next to a heading, list item or blank line bounds the sentence too; a line
+    # break that only wraps prose (hard-wrapped Markdown, folded front matter) does not.
+    for brk in reversed([i for i in range(lo, m.start) if text[i] == "\n"]):
+        if _block_edge(text, brk):
+            lo = brk + 1
+            break
+    for brk in (i for i in range(m.end, hi) if text[i] == "\n"):
+        if _block_edge(text, brk):
+            hi = brk
+            break
     before_raw = tuple(_TOKEN.findall(text[lo:m.start]))
     after_raw = tuple(_TOKEN.findall(text[m.end:hi]))
     before = tuple(t.lower() for t in before_raw)
@@ -363,7 +384,9 @@ def _around(text: str, m: Mention) -> Around:
         line.startswith(("#", "Q:", "**", "__", "Q.", "- **", "* **")) or " Q: " in line
         or not text[line_start:lo].strip())
     words = set(before) | set(after)
-    first = bool(words & (WE | {"our", "us", "ours"})) and not words & (READERS | THEIRS | YOU)
+    # "their customers" in the sentence names someone else's people, and is decided on its own;
+    # a bare "the client" beside it in a sentence spoken as "we" is still the author's.
+    first = bool(words & (WE | {"our", "us", "ours"})) and not words & (READERS | YOU)
     second = bool(words & (READERS | YOU)) and not words & (WE | I | OWN | THEIRS | {"us", "ours"})
     general = bool(words & GENERAL_BUSINESSES) and not words & (READERS | THEIRS | YOU | OWN | WE | I)
     return Around(before, after, after_raw, before_raw, voice, first, second, _in_quotation(text, line, m), general)
@@ -629,6 +652,33 @@ def _owner_after_of(around: Around) -> str | None:
     return None
 
 
+def past_workplace_stories(text: str, breaks: Sequence[int]) -> list[tuple[int, int, str]]:
+    """Return (start, end, cue) of each story about a past employer ("at the first company I
+    worked at"): from the sentence of the cue to the next heading, at most
+    PAST_WORKPLACE_PARAGRAPHS paragraphs (`breaks`: where each paragraph after the first starts)."""
+    stories = []
+    for pattern in PAST_WORKPLACE:
+        for hit in pattern.finditer(text):
+            start = sentence_bounds(text, hit.start(), hit.end())[0]
+            last = bisect.bisect_right(breaks, hit.start()) + PAST_WORKPLACE_PARAGRAPHS - 1
+            end = breaks[last] if last < len(breaks) else len(text)
+            heading = _HEADING_LINE.search(text, hit.end(), end)
+            stories.append((start, heading.start() if heading else end, hit.group(0)))
+    return stories
+
+
+def _story_vote(m: Mention, vote: RoleVote | None, stories: Sequence[tuple[int, int, str]]) -> RoleVote | None:
+    """Return the vote of a mention inside a story about a past employer when nothing but the
+    story's own "we" (or nothing at all) said whose it is; else `vote`."""
+    if vote is not None and not (vote.role == "own" and vote.first_person):
+        return vote
+    cue = next((c for s, e, c in stories if s <= m.start < e), None)
+    if cue is None:
+        return vote
+    return RoleVote("third_party", f"in a story about a past employer ('{cue}'): that company's people", OTHERS,
+                    propagates=False)
+
+
 # The resolver ------------------------------------------------------------------------------
 
 
@@ -651,6 +701,7 @@ def resolve_roles(doc: Document, mentions: Sequence[Mention],
     meta_paragraphs = {(bisect.bisect_right(breaks, m.start), m.family) for m in mentions
                        if m.sense is Sense.META and plain_meta(m)}
     discussing = discussing_paragraphs(text, mentions, breaks) if discussion else set()
+    stories = past_workplace_stories(text, breaks)
 
     votes: list[RoleVote | None] = []
     arounds: dict[int, Around] = {}
@@ -671,7 +722,7 @@ def resolve_roles(doc: Document, mentions: Sequence[Mention],
             vote = RoleVote("discussion", f"its paragraph talks about the word '{m.family}' as a word")
         else:
             arounds[id(m)] = _around(text, m)
-            vote = local_vote(m, arounds[id(m)], page)
+            vote = _story_vote(m, local_vote(m, arounds[id(m)], page), stories)
         votes.append(vote)
 
     in_first_person = {m.family for m, v in zip(mentions, votes) if v is not None and v.first_person}
@@ -685,7 +736,7 @@ def resolve_roles(doc: Document, mentions: Sequence[Mention],
         reader = Reader("business", f"the page speaks of the reader's own {sorted(foreign)[0]}s and of none of its own")
     by_family: dict[str, Counter] = {}
     for m, vote in zip(mentions, votes):
-        if vote is not None and vote.role in ("own", "third_party"):
+        if vote is not None and vote.role in ("own", "third_party") and vote.propagates:
             by_family.setdefault(m.family, Counter())[(vote.role, vote.people)] += 1
     out = []
     for m, vote in zip(mentions, votes):
@@ -738,7 +789,7 @@ def _bare_vote(m: Mention, family_roles: Counter | None, reader: Reader, around:
     if around.quoted:
         return RoleVote("third_party", "no possessor, inside a quotation: the speaker's people", OTHERS)
     if around.first_person:
-        return RoleVote("own", "no possessor; the sentence speaks as 'we' and of no one else's people")
+        return RoleVote("own", "no possessor; the sentence speaks as 'we', not to the reader")
     if foreign:
         return RoleVote("third_party", f"no possessor; the page calls the reader's people '{m.family}' "
                                        "and never its own, so the reader's people", READERS_PEOPLE)
