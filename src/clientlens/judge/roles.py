@@ -63,6 +63,7 @@ GENERIC_OWNERS = frozenset(_DATA["generic_owners"])
 GENERIC_ARTICLES = frozenset(_DATA["generic_articles"])  # "customers of a company": any business
 PAST_WORKPLACE = tuple(re.compile(p, re.IGNORECASE) for p in _DATA["past_workplace_patterns"])
 PAST_WORKPLACE_PARAGRAPHS = int(_DATA["past_workplace_paragraphs"])
+PAST_WORKPLACE_HINT = re.compile(_DATA["past_workplace_hint"], re.IGNORECASE)
 GENERAL_BUSINESSES = frozenset(_DATA["general_business_nouns"])
 NOT_OWN_AFTER_WE = frozenset(_DATA["not_own_after_we"])
 CLAUSE_STOPS = frozenset(_DATA["clause_stops"])
@@ -362,14 +363,14 @@ def _around(text: str, m: Mention) -> Around:
     lo, hi = sentence_bounds(text, m.start, m.end)
     # A line break next to a heading, list item or blank line bounds the sentence too; a line
     # break that only wraps prose (hard-wrapped Markdown, folded front matter) does not.
-    for brk in reversed([i for i in range(lo, m.start) if text[i] == "\n"]):
-        if _block_edge(text, brk):
-            lo = brk + 1
-            break
-    for brk in (i for i in range(m.end, hi) if text[i] == "\n"):
-        if _block_edge(text, brk):
-            hi = brk
-            break
+    brk = text.rfind("\n", lo, m.start)
+    while brk != -1 and not _block_edge(text, brk):
+        brk = text.rfind("\n", lo, brk)
+    lo = lo if brk == -1 else brk + 1
+    brk = text.find("\n", m.end, hi)
+    while brk != -1 and not _block_edge(text, brk):
+        brk = text.find("\n", brk + 1, hi)
+    hi = hi if brk == -1 else brk
     before_raw = tuple(_TOKEN.findall(text[lo:m.start]))
     after_raw = tuple(_TOKEN.findall(text[m.end:hi]))
     before = tuple(t.lower() for t in before_raw)
@@ -656,7 +657,9 @@ def past_workplace_stories(text: str, breaks: Sequence[int]) -> list[tuple[int, 
     """Return (start, end, cue) of each story about a past employer ("at the first company I
     worked at"): from the sentence of the cue to the next heading, at most
     PAST_WORKPLACE_PARAGRAPHS paragraphs (`breaks`: where each paragraph after the first starts)."""
-    stories = []
+    stories: list[tuple[int, int, str]] = []
+    if not PAST_WORKPLACE_HINT.search(text):
+        return stories  # no pattern can match: most pages tell no such story
     for pattern in PAST_WORKPLACE:
         for hit in pattern.finditer(text):
             start = sentence_bounds(text, hit.start(), hit.end())[0]
