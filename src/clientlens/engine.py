@@ -76,14 +76,9 @@ class Auditor:
         return self._framer
 
     def mentions(self, documents: Sequence[Document]) -> list[list[Mention]]:
-        """Return the mentions of each document (rules first, the sense model where they are unsure,
-        then each page's own sense of a word for the mentions no cue decided: rules/page_sense.py)."""
-        found = detect_mentions(self.nlp, documents, self.families, max_sentence=self.settings.max_sentence,
-                                max_window=self.settings.max_window)
-        pages = [read_page_sense(ms) for ms in found]  # before the model replaces the rules' votes
-        if self.framer is not None:
-            found = self.framer.refine_senses(documents, found)
-        return [follow_page_sense(ms, page) for ms, page in zip(found, pages)]
+        """Return the mentions of each document, decided as `decide_mentions` says."""
+        return decide_mentions(self.nlp, documents, self.families, self.framer,
+                               max_sentence=self.settings.max_sentence, max_window=self.settings.max_window)
 
     def framings(self, documents: Sequence[Document], mentions: Sequence[Sequence[Mention]]) -> list[list[Framing]]:
         """Return each document's passage framings (empty lists when no model is used)."""
@@ -301,6 +296,18 @@ class Auditor:
     def contract_paths(self, paths: Iterable[str], progress: Progress | None = None) -> SiteReport:
         """Return the contract SiteReport of PDF, DOCX, text and Markdown files and folders."""
         return self.contract_all(load_documents(paths, self.settings), progress)
+
+
+def decide_mentions(nlp, documents: Sequence[Document], families, framer=None, **limits) -> list[list[Mention]]:
+    """Return the mentions of each document: rules first, then the sense model (`framer`, when
+    given) where they are unsure, then each page's own sense of a word for the mentions no cue
+    decided (rules/page_sense.py). `limits` go to detect_mentions (max_sentence, max_window).
+    The audit and the corpus page measures (pages.py) both decide mentions here."""
+    found = detect_mentions(nlp, documents, families, **limits)
+    pages = [read_page_sense(ms) for ms in found]  # before the model replaces the rules' votes
+    if framer is not None:
+        found = framer.refine_senses(documents, found)
+    return [follow_page_sense(ms, page) for ms, page in zip(found, pages)]
 
 
 def _site_framing(reports: Sequence[DocumentReport]):

@@ -20,17 +20,16 @@ def page_framings(model, pages: Sequence[dict]) -> tuple[list[list[Framing]], li
     """Return the passage framings of each corpus page (its text read as Markdown), as an audit
     computes them with `model` (a FramingModel), and why each page discusses the words (None
     where it does not; such a page is framed neutral)."""
+    from clientlens.engine import decide_mentions
     from clientlens.ingest.markdown import load_markdown
     from clientlens.judge.discussion import discussion_reason
     from clientlens.model.framer import Framer
-    from clientlens.rules.detect import detect_mentions
     from clientlens.rules.families import family_set
     from clientlens.rules.nlp import build_nlp
 
     documents = [load_markdown(page["text"], page["id"]) for page in pages]
-    mentions = detect_mentions(build_nlp(), documents, family_set())
     framer = Framer(model)
-    mentions = framer.refine_senses(documents, mentions)
+    mentions = decide_mentions(build_nlp(), documents, family_set(), framer)
     discussions = [discussion_reason(doc, ms) for doc, ms in zip(documents, mentions)]
     return framer.frame_documents(documents, mentions), discussions
 

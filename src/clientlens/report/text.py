@@ -127,9 +127,11 @@ def evidence_section(report: SiteReport, chars: int = 120) -> str:
     label (cut to `chars` characters), or ""."""
     lines = []
     for d in report.documents:
-        if d.framing is not None and d.framing.cues and not d.framing.evidence:
-            lines.append(f"  {d.path}: {d.framing.label}, because {'; '.join(d.framing.cues)}")
-        if d.framing is None or not d.framing.evidence:
+        if d.framing is None:
+            continue
+        if not d.framing.evidence:  # a rule decided it: say which
+            if d.framing.cues:
+                lines.append(f"  {d.path}: {d.framing.label}, because {'; '.join(d.framing.cues)}")
             continue
         lines.append(f"  {d.path}: {d.framing.label}")
         for e in d.framing.evidence:

@@ -8,9 +8,10 @@ people; and on a page whose cued mentions mostly name people ("our clients", "a 
 ours"), a bare "the client" that the sense model, reading one passage, took for software names
 people. `page_senses` reads the page's senses from the rules' votes before the model runs;
 `follow_page_sense` applies them afterwards to the mentions the rules decided by no cue (their
-default, whatever the model then said), by a cue that agrees with the page, or by a weak one: a determiner such as "your" or "all" says as little
-about people as about software ("configure your client", "all clients connect through the
-pool"). The thresholds and the weak cues are data (patterns/sense.json, "page_sense").
+default, whatever the model then said), by a cue that agrees with the page, or by a weak one:
+a determiner such as "your" or "all" says as little about people as about software
+("configure your client", "all clients connect through the pool"). The thresholds and the
+weak cues are data (patterns/sense.json, "page_sense").
 """
 
 from __future__ import annotations
