@@ -1,11 +1,12 @@
 """Re-measure an existing model directory after the rules or the corpus changed (its weights did not).
 
-Chooses the sense hand-off threshold and meta bar again on the dev split, and the document
-framing's neutral weight again on the dev pages (pages.py: framing_pages), then re-evaluates
+Chooses the sense hand-off threshold and meta bar again on the dev split, the temperature and
+the framing-mismatch threshold again on the framing dev split (train.py: calibrate), and the
+document framing's neutral weight again on the dev pages (pages.py: framing_pages), then re-evaluates
 dev and test and rewrites config.json, training.json, README.md (the model card) and
 metrics.json in place, exactly as `clientlens train` would have for these weights.
 
-    python3 scripts/refresh_card.py [models/framing]
+    python3 scripts/refresh_card.py [models/framing] [--version=X.Y.Z]
     python3 scripts/refresh_card.py models/framing --render-only   # README.md from training.json + metrics.json
 
 --render-only measures nothing: it renders the card again from the saved summary and metrics
@@ -40,6 +41,7 @@ def render_only(folder: Path) -> None:
 def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     folder = Path(args[0] if args else "models/framing")
+    version = next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--version=")), None)
     if "--render-only" in sys.argv:
         return render_only(folder)
     from clientlens.model.data import load_records
@@ -53,9 +55,16 @@ def main() -> None:
     sense_dev = load_records(config.corpus, "sense", "dev")
     new_config = choose_sense_threshold(model.config, model.tokenizer, model.base, model.top, model.head,
                                         model.sense_head, sense_dev, summary["sense"])
+    if version:
+        new_config = dataclasses.replace(new_config, version=version)
+        summary["config"]["version"] = version
+    from clientlens.model.train import calibrate
     from clientlens.pages import choose_page_policy
 
-    weight, summary["calibration"]["pages"] = choose_page_policy(model.with_int8_framing(), config.corpus)
+    new_config, calibration = calibrate(model, new_config, load_records(config.corpus, "framing", "dev"))
+    model.config = new_config
+    weight, calibration["pages"] = choose_page_policy(model, config.corpus)
+    summary["calibration"] = calibration
     new_config = dataclasses.replace(new_config, neutral_weight=weight)
     (folder / "config.json").write_text(json.dumps(new_config.to_dict(), indent=2) + "\n")
     (folder / "training.json").write_text(json.dumps(summary, indent=2) + "\n")

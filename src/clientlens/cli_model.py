@@ -80,20 +80,24 @@ def train_cmd(
     sense_from: Optional[Path] = typer.Option(None, "--sense-from",
                                               help="Keep the sense encoder and head of this model directory "
                                                    "instead of training them (framing data changed only)."),
+    page_weight: float = typer.Option(0.0, "--page-weight",
+                                      help="Weight of the page loss over the labelled train pages (0 = passages only)."),
 ) -> None:
     """Fine-tune the framing model on the corpus, calibrate it on dev and write it with its model card.
 
     A quick run (--limit, or fewer --epochs than 6) writes a model whose version says it is no
-    release (1.4.1.dev0+quick)."""
+    release (1.4.2.dev0+quick)."""
     try:
         require_train_extra("train")
         from clientlens.model.train import TrainConfig, train
-        from clientlens.pages import choose_page_policy
+        from clientlens.pages import choose_page_policy, training_pages
 
         callback, bar = _progress()
         with bar:
             path = train(TrainConfig(corpus=corpus, out=out, epochs=epochs, seed=seed, limit=limit,
-                                     sense_from=sense_from), callback, page_policy=choose_page_policy)
+                                     sense_from=sense_from, page_weight=page_weight), callback,
+                         page_policy=choose_page_policy,
+                         page_examples=training_pages)
     except ClientlensError as exc:
         raise _fail(str(exc))
     except KeyboardInterrupt:

@@ -69,7 +69,7 @@ def framing_pages(corpus: Path, split: str, source: str = "pages") -> list[dict]
 # Where the page policy is measured: (name in the summary, source, split). It is chosen on the
 # first alone.
 PAGE_SETS = (("dev", "pages", "dev"), ("test", "pages", "test"),
-             ("roles dev", "roles", "dev"), ("roles test", "roles", "test"))
+             ("roles train", "roles", "train"), ("roles dev", "roles", "dev"), ("roles test", "roles", "test"))
 
 
 def choose_page_policy(model, corpus: Path, limit: int = 0) -> tuple[float, dict]:
@@ -96,3 +96,29 @@ def choose_page_policy(model, corpus: Path, limit: int = 0) -> tuple[float, dict
         scores[name]["n"] = len(pages)
     best = max(NEUTRAL_WEIGHTS, key=lambda w: (scores["dev"][str(w)], w))
     return best, {"neutral_weight": best, "page_macro_f1": scores}
+
+
+def training_pages(corpus: Path, split: str = "train") -> list[tuple[list[str], list[float], str]]:
+    """Return each labelled corpus page of `split` (framing shards' pages and roles pages) as
+    (passage texts, passage weights, label): passages cut and weighed as audits cut and weigh
+    them, from the rules' mentions (the page loss of `clientlens train` reads these). Pages
+    that discuss the words are left out: audits frame them neutral whatever their passages say."""
+    from clientlens.engine import decide_mentions
+    from clientlens.ingest.markdown import load_markdown
+    from clientlens.judge.discussion import discussion_reason
+    from clientlens.judge.framing import text_weight
+    from clientlens.model.passages import passages_for
+    from clientlens.rules.families import family_set
+    from clientlens.rules.nlp import build_nlp
+
+    pages = framing_pages(corpus, split, "pages") + framing_pages(corpus, split, "roles")
+    documents = [load_markdown(page["text"], page["id"]) for page in pages]
+    mentions = decide_mentions(build_nlp(), documents, family_set())
+    out = []
+    for page, doc, ms in zip(pages, documents, mentions):
+        if discussion_reason(doc, ms):
+            continue
+        passages = passages_for(doc, ms)
+        if passages:
+            out.append(([p.text for p in passages], [text_weight(p.text) for p in passages], page["label"]))
+    return out

@@ -120,3 +120,21 @@ def test_model_readme_example_gives_one_consistent_suggestion_per_mention(model_
     assert all(len(s) == 1 for s in by_span.values()), by_span
     # and across the document one piece of advice: the site's word, never its opposite
     assert {f.suggestion for f in doc.findings} == {"client"}
+
+
+def _framings_alone_and_together(auditor):
+    """Return a page's passage framings audited alone, and audited with longer pages beside it."""
+    page = ("# Your adviser\n\nEvery family we look after keeps the same adviser for years, and she rings "
+            "before each tax deadline to talk through what changed.\n\nOur fees are agreed at the first "
+            "meeting and reviewed once a year with you.\n")
+    crowd = "\n\n".join(["Order by noon for delivery tomorrow; returns are free within thirty days, and "
+                         "every basket over forty pounds ships at no charge to any address in the country. "
+                         "Prices include tax, and the checkout accepts cards, vouchers and gift balances."] * 6)
+    alone = auditor.analyse([load_text(page, "page.md")])[1][0]
+    together = auditor.analyse([load_text(crowd, f"crowd{i}.md") for i in range(3)] + [load_text(page, "page.md")])[1][-1]
+    return alone, together
+
+
+def test_a_page_is_framed_the_same_alone_and_beside_other_pages(model_auditor):
+    alone, together = _framings_alone_and_together(model_auditor)
+    assert alone and [f.scores for f in alone] == [f.scores for f in together]

@@ -104,7 +104,50 @@ def test_train_leaves_no_temporary_dirs(small_model):
     assert [p.name for p in small_model.parent.iterdir()] == ["framing"]
 
 
-@pytest.mark.parametrize("kwargs", [{"epochs": 0}, {"split": 7}, {"lr": 2.0}, {"limit": -1}])
+def test_page_loss_is_the_nll_of_the_audits_document_aggregate(monkeypatch):
+    import math
+
+    import torch
+
+    from clientlens.model import train as train_module
+
+    logits = torch.tensor([[2.0, 0.0, 0.0], [0.0, 0.0, 3.0]])
+    monkeypatch.setattr(train_module, "_framing_logits", lambda base, top, head, hidden, mask: logits)
+    states = [torch.zeros(3, 4), torch.zeros(5, 4)]
+    weights = torch.tensor([100.0, 300.0])
+    probs = torch.softmax(logits, -1).tolist()
+    mass = [(100 * probs[0][i] + 300 * probs[1][i]) / 400 for i in range(3)]
+    mass[2] *= 0.35
+    for label in range(3):
+        loss = train_module._page_loss(None, None, None, states, weights, label, 0.35)
+        assert float(loss) == pytest.approx(-math.log(mass[label] / sum(mass)), rel=1e-5)
+
+
+def test_training_pages_cut_labelled_pages_as_audits_do_and_leave_discussions_out():
+    from clientlens.judge.framing import WEIGHT_CAP
+    from clientlens.pages import framing_pages, training_pages
+
+    pages = training_pages(ROOT / "corpus")
+    labelled = framing_pages(ROOT / "corpus", "train", "pages") + framing_pages(ROOT / "corpus", "train", "roles")
+    discussing = [line for line in (ROOT / "corpus/roles/train.jsonl").read_text().splitlines()
+                  if json.loads(line)["discussion"]]
+    assert discussing and len(pages) == len(labelled) - len(discussing)
+    assert {label for _, _, label in pages} == {"client", "customer", "neutral"}
+    assert all(texts and len(texts) == len(weights) and all(0 < w <= WEIGHT_CAP for w in weights)
+               for texts, weights, _ in pages)
+
+
+def test_train_with_a_page_loss_reads_the_train_pages(small_model, tmp_path):
+    from clientlens.pages import training_pages
+
+    out = train(TrainConfig(corpus=ROOT / "corpus", out=tmp_path / "framing", limit=20, epochs=1,
+                            sense_from=small_model, page_weight=1.0), page_examples=training_pages)
+    summary = json.loads((out / "training.json").read_text())
+    assert summary["framing"]["pages"] == 20 and summary["config"]["page_weight"] == 1.0
+
+
+@pytest.mark.parametrize("kwargs", [{"epochs": 0}, {"split": 7}, {"lr": 2.0}, {"limit": -1}, {"page_weight": -1.0},
+                                    {"page_neutral_weight": 0.0}])
 def test_train_config_rejects_bad_values(kwargs):
     with pytest.raises(ConfigError):
         TrainConfig(**kwargs)

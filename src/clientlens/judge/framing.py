@@ -16,9 +16,14 @@ WEIGHT_CAP = 600
 EVIDENCE = 3
 
 
+def text_weight(text: str) -> float:
+    """Return how much a passage's text weighs in its document: its length, capped at WEIGHT_CAP."""
+    return float(min(max(len(text), 1), WEIGHT_CAP))
+
+
 def passage_weight(framing: Framing) -> float:
-    """Return how much a passage framing weighs in its document: its length, capped at WEIGHT_CAP."""
-    return float(min(max(len(framing.passage.text), 1), WEIGHT_CAP)) if framing.passage else 1.0
+    """Return how much a passage framing weighs in its document (text_weight; 1 without a passage)."""
+    return text_weight(framing.passage.text) if framing.passage else 1.0
 
 
 def aggregate(framings: Iterable[Framing], weights: Iterable[float] | None = None,

@@ -53,7 +53,7 @@ def _calibration_lines(summary: Mapping) -> list[str]:
     if not cal:
         return []
     lines = ["", "## Calibration and document framing",
-             "Chosen on the framing dev split with the int8 framing path (as audits run it); test was not used.", "",
+             "Chosen on the framing dev split with the model as audits run it (float32); test was not used.", "",
              f"- Temperature **{cal['temperature']}** (lowest dev negative log-likelihood): dev NLL "
              f"{cal['dev_nll_before']} -> {cal['dev_nll_after']}, dev ECE {cal['dev_ece_before']} -> {cal['dev_ece_after']}.",
              f"- framing-mismatch threshold **{cal['mismatch_threshold']}**: the lowest calibrated probability at and above "
@@ -70,8 +70,11 @@ def _calibration_lines(summary: Mapping) -> list[str]:
         weights = [k for k in dev if k != "n"]
         lines += [f"- Document framing: neutral weight **{pages['neutral_weight']}** (best page framing macro-F1 on the "
                   f"{dev['n']} dev pages of the corpus; a tie goes to the larger weight). Page framing macro-F1 per "
-                  "candidate weight" + (" (roles pages: whole pages written for the role resolver, labelled for "
-                                        "framing after this model was trained; never used to choose)"
+                  "candidate weight" + (" (roles pages: whole pages written for the role resolver and labelled for "
+                                        "framing, never used to choose"
+                                        + ("; this model's page loss trained on the train pages"
+                                           if summary.get("framing", {}).get("pages") else
+                                           "; this model never trained on them") + ")"
                                         if any(name.startswith("roles") for name in sets) else "") + ":", "",
                   "| neutral weight | " + " | ".join(weights) + " |",
                   "| --- |" + " ---: |" * len(weights)]
@@ -110,9 +113,9 @@ def render_model_card(summary: Mapping, results: Mapping[str, EvalResult], sha25
         "  mean pooling, then a linear framing head.",
         _sense_line(cfg),
         "  Only these tensors ship (safetensors).",
-        "- Inference (`clientlens audit`, `evaluate`, `classify`): the framing path (frozen and tuned",
-        "  layers, head) runs in dynamic int8; the sense path runs in float32 (adapters merged into",
-        "  its weights at load). The \"int8\" framing rows below are that variant; the others are float32.",
+        "- Inference (`clientlens audit`, `evaluate`, `classify`): float32 throughout (sense adapters",
+        "  merged into their weights at load). Dynamic int8 is faster but scales activations per batch,",
+        "  so a passage's scores would depend on the passages batched beside it.",
         f"- weights sha256: `{sha256}`",
         "",
         "## Training data",

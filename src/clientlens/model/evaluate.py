@@ -120,9 +120,9 @@ def evaluate_sense(records: Sequence[dict], model=None, threshold: float | None 
                       result.ece, result.n, {"unsure": float(sum(1 for v in decided if v is None or v.confidence < threshold))})
 
 
-def load_for_eval(model_dir: Path | None, quantize: bool = True):
+def load_for_eval(model_dir: Path | None, quantize: bool = False):
     """Return the FramingModel at `model_dir` (default: the bundled model), as the audit runs it
-    (int8 top layers and head) unless `quantize` is False."""
+    (float32), or with its framing path in dynamic int8 when `quantize` is True."""
     from clientlens.model.framing import FramingModel
     from clientlens.model.locate import require_model_dir
 
