@@ -16,21 +16,29 @@ from clientlens.types import FRAMING_LABELS, Framing, FramingPolicy
 NEUTRAL_WEIGHTS = (1.0, 0.75, 0.5, 0.35, 0.25, 0.15, 0.1, 0.05)
 
 
-def page_framings(model, pages: Sequence[dict]) -> tuple[list[list[Framing]], list[str | None]]:
-    """Return the passage framings of each corpus page (its text read as Markdown), as an audit
-    computes them with `model` (a FramingModel), and why each page discusses the words (None
-    where it does not; such a page is framed neutral)."""
+def _read_pages(pages: Sequence[dict], framer=None):
+    """Return each corpus page (its text read as Markdown) as an audit reads it: (documents,
+    their mentions decided by `decide_mentions` with `framer`'s sense model when given, and why
+    each discusses the words, None where it does not)."""
     from clientlens.engine import decide_mentions
     from clientlens.ingest.markdown import load_markdown
     from clientlens.judge.discussion import discussion_reason
-    from clientlens.model.framer import Framer
     from clientlens.rules.families import family_set
     from clientlens.rules.nlp import build_nlp
 
     documents = [load_markdown(page["text"], page["id"]) for page in pages]
-    framer = Framer(model)
     mentions = decide_mentions(build_nlp(), documents, family_set(), framer)
-    discussions = [discussion_reason(doc, ms) for doc, ms in zip(documents, mentions)]
+    return documents, mentions, [discussion_reason(doc, ms) for doc, ms in zip(documents, mentions)]
+
+
+def page_framings(model, pages: Sequence[dict]) -> tuple[list[list[Framing]], list[str | None]]:
+    """Return the passage framings of each corpus page, as an audit computes them with `model`
+    (a FramingModel), and why each page discusses the words (None where it does not; such a
+    page is framed neutral)."""
+    from clientlens.model.framer import Framer
+
+    framer = Framer(model)
+    documents, mentions, discussions = _read_pages(pages, framer)
     return framer.frame_documents(documents, mentions), discussions
 
 
@@ -55,8 +63,9 @@ def framing_pages(corpus: Path, split: str, source: str = "pages") -> list[dict]
     ("roles").
 
     The roles pages are longer, whole pages written for the role resolver and labelled for
-    framing after the model was trained: the framing model never saw them, and the page policy
-    is not chosen on them, so they check the document framing on copy written for another purpose."""
+    framing after model 1.4 was trained: the shipped framing model never saw them (only an
+    opt-in page loss trains on the train split's), and the page policy is not chosen on them,
+    so they check the document framing on copy written for another purpose."""
     from clientlens.model.data import load_records
 
     path = Path(corpus) / source / f"{split}.jsonl"
@@ -84,14 +93,19 @@ def choose_page_policy(model, corpus: Path, limit: int = 0) -> tuple[float, dict
         return 1.0, {"neutral_weight": 1.0, "note": "no dev pages in the corpus: plain mean"}
 
     labels = list(FRAMING_LABELS)
+    # All sets in one pass: one spaCy pipeline, one batched model call.
+    framed, discussions = page_framings(model, [page for pages in sets.values() for page in pages])
     scores: dict[str, dict[str, float]] = {}
+    start = 0
     for name, pages in sets.items():
         if not pages:
             continue
-        framed, discussions = page_framings(model, pages)
+        part = slice(start, start + len(pages))
+        start += len(pages)
         gold = [p["label"] for p in pages]
         scores[name] = {str(w): metrics_from_labels(gold, [x if x in labels else "neutral" for x in
-                                                           page_labels(framed, w, discussions)], labels).macro_f1
+                                                           page_labels(framed[part], w, discussions[part])],
+                                                    labels).macro_f1
                         for w in NEUTRAL_WEIGHTS}
         scores[name]["n"] = len(pages)
     best = max(NEUTRAL_WEIGHTS, key=lambda w: (scores["dev"][str(w)], w))
@@ -103,20 +117,14 @@ def training_pages(corpus: Path, split: str = "train") -> list[tuple[list[str], 
     (passage texts, passage weights, label): passages cut and weighed as audits cut and weigh
     them, from the rules' mentions (the page loss of `clientlens train` reads these). Pages
     that discuss the words are left out: audits frame them neutral whatever their passages say."""
-    from clientlens.engine import decide_mentions
-    from clientlens.ingest.markdown import load_markdown
-    from clientlens.judge.discussion import discussion_reason
     from clientlens.judge.framing import text_weight
     from clientlens.model.passages import passages_for
-    from clientlens.rules.families import family_set
-    from clientlens.rules.nlp import build_nlp
 
     pages = framing_pages(corpus, split, "pages") + framing_pages(corpus, split, "roles")
-    documents = [load_markdown(page["text"], page["id"]) for page in pages]
-    mentions = decide_mentions(build_nlp(), documents, family_set())
+    documents, mentions, discussions = _read_pages(pages)
     out = []
-    for page, doc, ms in zip(pages, documents, mentions):
-        if discussion_reason(doc, ms):
+    for page, doc, ms, discussion in zip(pages, documents, mentions, discussions):
+        if discussion:
             continue
         passages = passages_for(doc, ms)
         if passages:

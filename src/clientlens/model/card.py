@@ -68,14 +68,15 @@ def _calibration_lines(summary: Mapping) -> list[str]:
         sets = pages["page_macro_f1"]
         dev = sets["dev"]
         weights = [k for k in dev if k != "n"]
+        roles = ""
+        if any(name.startswith("roles") for name in sets):
+            trained = ("this model's page loss trained on the train pages" if summary.get("framing", {}).get("pages")
+                       else "this model never trained on them")
+            roles = (" (roles pages: whole pages written for the role resolver and labelled for framing, never used "
+                     f"to choose; {trained})")
         lines += [f"- Document framing: neutral weight **{pages['neutral_weight']}** (best page framing macro-F1 on the "
                   f"{dev['n']} dev pages of the corpus; a tie goes to the larger weight). Page framing macro-F1 per "
-                  "candidate weight" + (" (roles pages: whole pages written for the role resolver and labelled for "
-                                        "framing, never used to choose"
-                                        + ("; this model's page loss trained on the train pages"
-                                           if summary.get("framing", {}).get("pages") else
-                                           "; this model never trained on them") + ")"
-                                        if any(name.startswith("roles") for name in sets) else "") + ":", "",
+                  f"candidate weight{roles}:", "",
                   "| neutral weight | " + " | ".join(weights) + " |",
                   "| --- |" + " ---: |" * len(weights)]
         lines += [f"| {name} pages ({row['n']}) | " + " | ".join(f"{row[w]:.3f}" for w in weights) + " |"
