@@ -86,7 +86,7 @@ def train_cmd(
     """Fine-tune the framing model on the corpus, calibrate it on dev and write it with its model card.
 
     A quick run (--limit, or fewer --epochs than 6) writes a model whose version says it is no
-    release (1.4.2.dev0+quick)."""
+    release (1.4.3.dev0+quick)."""
     try:
         require_train_extra("train")
         from clientlens.model.train import TrainConfig, train

@@ -213,7 +213,7 @@ class Auditor:
                 reports.append(drop_suppressed(judge_failure(item, self.settings, names), None, self.settings))
                 continue
             i = by_id[id(item)]
-            framing = document_framing(framings[i], policy, roles[i].discussion)
+            framing = document_framing(framings[i], policy, roles[i].discussion, mentions[i])
             if contracts[i] is not None:
                 report = contract_document(item, contracts[i], framings[i], framing, self.settings, self.families)
             else:

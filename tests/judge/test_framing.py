@@ -91,3 +91,45 @@ def test_mismatch_skips_mentions_that_do_not_count_or_match_the_framing():
     document = Framing("client", {"client": 0.9, "customer": 0.05, "neutral": 0.05})
     ms = [mention(10, "clients", "client"), mention(30, "customers", "customer", role="third_party")]
     assert mismatch_findings(ms, framings, Settings(), family_set(), document=document) == []
+
+
+# A help page: eight passages of instructions, and two that name the owner's own customers
+# with a plan and a ticket queue; as a whole it reads neutral.
+HELP_PAGE = [passage("neutral", 0.95, 200 * k) for k in range(8)] \
+    + [passage("customer", 0.7, 1600), passage("neutral", 0.6, 1800)]
+
+
+def test_a_neutral_page_is_framed_by_the_passages_that_name_its_own_people():
+    policy = FramingPolicy(neutral_weight=0.35)
+    assert document_framing(HELP_PAGE, policy).label == "neutral"
+    ms = [mention(1610, "customers", "customer"), mention(1810, "customer", "customer")]
+    framing = document_framing(HELP_PAGE, policy, mentions=ms)
+    assert framing.label == "customer" and abs(sum(framing.scores.values()) - 1) < 1e-3
+    assert framing.cues == ("the document as a whole reads neutral; the 2 passages naming its own people frame "
+                            "a customer relationship",)
+    assert [f.passage.start for f in framing.evidence] == [1600]
+
+
+@pytest.mark.parametrize("role, at, label", [
+    ("third_party", 1610, "neutral"),   # the reader's customers: not the page's own relationship
+    ("own", 10, "neutral"),             # its own people named only in a passage that frames nothing
+    ("own", 1610, "customer"),
+])
+def test_only_own_people_in_a_framed_passage_move_a_neutral_page(role, at, label):
+    ms = [mention(at, "customers", "customer", role=role)]
+    assert document_framing(HELP_PAGE, FramingPolicy(neutral_weight=0.35), mentions=ms).label == label
+
+
+def test_a_page_that_leans_as_a_whole_keeps_its_own_framing():
+    ms = [mention(10, "clients", "client")]   # an own mention in a neutral passage of a customer page
+    framing = document_framing(PRICING_PAGE, FramingPolicy(neutral_weight=0.25), mentions=ms)
+    assert framing.label == "customer" and framing.cues == ()
+
+
+def test_a_framing_read_off_a_few_passages_licenses_no_mismatch_finding():
+    framings = [passage("client", 0.9, 0)]
+    document = Framing("client", {"client": 0.6, "customer": 0.1, "neutral": 0.3}, None,
+                       ("the document as a whole reads neutral; ...",))
+    found = mismatch_findings([mention(10, "customers", "customer")], framings, Settings(), family_set(),
+                              document=document, policy=FramingPolicy(mismatch_threshold=0.8))
+    assert found == []

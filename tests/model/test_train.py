@@ -1,6 +1,7 @@
 """Training end to end on a 200-passage slice: the saved model loads, predicts and is safetensors-only."""
 
 import json
+import math
 
 import pytest
 
@@ -83,6 +84,28 @@ def test_page_labels_frame_a_page_that_discusses_the_words_neutral():
     assert page_labels([[client], [client], []], 0.25) == ["client", "client", "none"]
     assert page_labels([[client], [client], []], 0.25, [None, "its title names both words", None]) == \
         ["client", "neutral", "none"]
+
+
+def test_page_labels_read_a_neutral_page_by_the_passages_naming_its_own_people():
+    from clientlens.pages import page_labels
+    from clientlens.types import Framing, Mention, Passage, Sense
+
+    steps = [Framing("neutral", {"client": 0.02, "customer": 0.03, "neutral": 0.95}, Passage(k * 50, k * 50 + 40, "x" * 40))
+             for k in range(6)]
+    plans = Framing("customer", {"client": 0.1, "customer": 0.8, "neutral": 0.1}, Passage(300, 340, "x" * 40))
+    own = Mention(310, 319, 1, 311, "customers", "customer", Sense.PERSON, 0.9, "rule:test", role="own")
+    assert page_labels([steps + [plans]], 0.35) == ["neutral"]
+    assert page_labels([steps + [plans]], 0.35, [None], [[own]]) == ["customer"]
+
+
+def test_page_nll_is_the_mean_negative_log_likelihood_of_the_gold_labels():
+    from clientlens.pages import NLL_FLOOR, page_nll
+    from clientlens.types import Framing
+
+    sure = Framing("client", {"client": 0.8, "customer": 0.1, "neutral": 0.1})
+    wrong = Framing("customer", {"client": 0.0, "customer": 1.0, "neutral": 0.0})
+    assert page_nll([sure, sure], ["client", "customer"]) == pytest.approx((-math.log(0.8) - math.log(0.1)) / 2)
+    assert page_nll([wrong, None], ["client", "neutral"]) == pytest.approx(-math.log(NLL_FLOOR) / 2)
 
 
 def test_train_can_keep_the_sense_part_of_another_model(small_model, tmp_path):

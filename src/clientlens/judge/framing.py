@@ -8,7 +8,7 @@ from clientlens.config import Settings
 from clientlens.judge import catalogue
 from clientlens.judge.fixes import rewrite
 from clientlens.rules.families import FamilySet
-from clientlens.types import FRAMING_LABELS, Finding, Framing, FramingPolicy, Mention
+from clientlens.types import FRAMING_LABELS, Finding, Framing, FramingPolicy, Mention, Passage
 
 # A passage weighs by its length, up to this many characters: a long block of terms or
 # instructions is one piece of evidence, not ten.
@@ -49,13 +49,20 @@ def aggregate(framings: Iterable[Framing], weights: Iterable[float] | None = Non
 
 
 def document_framing(framings: Sequence[Framing], policy: FramingPolicy,
-                     discussion: str | None = None) -> Framing | None:
+                     discussion: str | None = None, mentions: Sequence[Mention] = ()) -> Framing | None:
     """Return a document's framing from its passages' under `policy`, with the passages that
     weighed most for its label as `evidence` (strongest first, at most EVIDENCE).
 
     A document that discusses the words (`discussion` says why) describes no relationship of its
     own, whatever its passages lean to: it is neutral, and `cues` says why. Its passages are full
     of both words' strongest cues, which is what the model reads as framing.
+
+    A document that reads neutral as a whole but names its own people (`mentions`, with roles:
+    a counted mention in the own role) is framed by the passages that name them, under the same
+    policy: a help page or a doc whose plans, tickets or engagements are told only where it
+    speaks of its own clients or customers, among many passages of instructions, describes that
+    relationship there. `cues` then says so, and such a framing licenses no framing-mismatch
+    finding (mismatch_findings): it rests on a few passages.
     """
     framing = aggregate(framings, neutral_weight=policy.neutral_weight)
     if framing is None:
@@ -63,9 +70,21 @@ def document_framing(framings: Sequence[Framing], policy: FramingPolicy,
     if discussion:
         return Framing("neutral", {label: float(label == "neutral") for label in FRAMING_LABELS}, None,
                        (f"the document discusses the words ({discussion})",), framing.model)
-    ranked = sorted((f for f in framings if f.passage is not None and f.label == framing.label),
+    decided_by, cues = framings, ()
+    if framing.label == "neutral":
+        told = [f for f in framings if f.passage is not None and _names_own_people(f.passage, mentions)]
+        lean = aggregate(told, neutral_weight=policy.neutral_weight)
+        if lean is not None and lean.label != "neutral":
+            framing, decided_by = lean, told
+            cues = (f"the document as a whole reads neutral; the {len(told)} passage{'s' * (len(told) > 1)} "
+                    f"naming its own people frame{'s' * (len(told) == 1)} a {lean.label} relationship",)
+    ranked = sorted((f for f in decided_by if f.passage is not None and f.label == framing.label),
                     key=lambda f: -passage_weight(f) * f.scores.get(framing.label, 0.0))
-    return Framing(framing.label, framing.scores, None, (), framing.model, tuple(ranked[:EVIDENCE]))
+    return Framing(framing.label, framing.scores, None, cues, framing.model, tuple(ranked[:EVIDENCE]))
+
+
+def _names_own_people(passage: Passage, mentions: Sequence[Mention]) -> bool:
+    return any(m.counts and m.role == "own" and passage.start <= m.start < passage.end for m in mentions)
 
 
 def site_framing(documents: Sequence[tuple[Framing, int]]) -> Framing | None:
@@ -84,7 +103,8 @@ def mismatch_findings(mentions: Sequence[Mention], framings: Sequence[Framing], 
     whole leans the same way as the passage (`document`, when given), so one odd paragraph on a
     page about something else says nothing. The suggestion is the framing's word only when that
     is the site's word (`target`, or no target); otherwise the finding names the tension and
-    suggests nothing, since the word the framing asks for is the one the site avoids.
+    suggests nothing, since the word the framing asks for is the one the site avoids. A document
+    framing with `cues` (framed from a few passages, or a discussion) licenses no finding.
     """
     findings = []
     threshold = settings.mismatch_threshold if settings.mismatch_threshold is not None else policy.mismatch_threshold
@@ -98,7 +118,7 @@ def mismatch_findings(mentions: Sequence[Mention], framings: Sequence[Framing], 
         p = framing.scores.get(framing.label, 0.0)
         if p < threshold:
             continue
-        if document is not None and document.label != framing.label:
+        if document is not None and (document.label != framing.label or document.cues):
             continue
         advise = target is None or framing.label == target
         suggestion = rewrite(m.surface, framing.label, families) if advise else None

@@ -68,17 +68,26 @@ def _calibration_lines(summary: Mapping) -> list[str]:
         sets = pages["page_macro_f1"]
         dev = sets["dev"]
         weights = [k for k in dev if k != "n"]
+        chosen = pages.get("chosen_on")
         roles = ""
         if any(name.startswith("roles") for name in sets):
             trained = ("this model's page loss trained on the train pages" if summary.get("framing", {}).get("pages")
                        else "this model never trained on them")
-            roles = (" (roles pages: whole pages written for the role resolver and labelled for framing, never used "
-                     f"to choose; {trained})")
-        lines += [f"- Document framing: neutral weight **{pages['neutral_weight']}** (best page framing macro-F1 on the "
-                  f"{dev['n']} dev pages of the corpus; a tie goes to the larger weight). Page framing macro-F1 per "
-                  f"candidate weight{roles}:", "",
+            used = "the dev split's help choose, the others never" if chosen else "never used to choose"
+            roles = (" (roles pages: whole pages written for the role resolver and labelled for framing; "
+                     f"{used}; {trained})")
+        if chosen:
+            how = (f"lowest mean negative log-likelihood of the gold page label on the {chosen['n']} dev pages "
+                   f"({' and '.join(chosen['sets'])}); a tie goes to the larger weight")
+        else:
+            how = f"best page framing macro-F1 on the {dev['n']} dev pages of the corpus; a tie goes to the larger weight"
+        lines += [f"- Document framing: neutral weight **{pages['neutral_weight']}** ({how}). Page framing "
+                  f"macro-F1 per candidate weight{roles}:", "",
                   "| neutral weight | " + " | ".join(weights) + " |",
                   "| --- |" + " ---: |" * len(weights)]
+        if chosen:
+            lines.append(f"| dev NLL, chooses ({chosen['n']}) | "
+                         + " | ".join(f"{chosen['nll'][w]:.3f}" for w in weights) + " |")
         lines += [f"| {name} pages ({row['n']}) | " + " | ".join(f"{row[w]:.3f}" for w in weights) + " |"
                   for name, row in sets.items()]
     return lines

@@ -44,7 +44,7 @@ class TrainConfig:
     see the README, "Training").
     page_neutral_weight: the neutral weight of the document aggregate the page loss reads.
     version: the release this run makes; a quick run (`limit`, or fewer epochs than the
-    default) is marked as none ("1.4.2.dev0+quick").
+    default) is marked as none ("1.4.3.dev0+quick").
     """
 
     corpus: Path = Path("corpus")
@@ -63,7 +63,7 @@ class TrainConfig:
     sense_from: Path | None = None
     page_weight: float = 0.0
     page_neutral_weight: float = 0.35
-    version: str = "1.4.2"
+    version: str = "1.4.3"
 
     def __post_init__(self) -> None:
         if self.epochs < 1 or self.sense_epochs < 0:
