@@ -59,3 +59,17 @@ def test_a_framing_decided_by_a_rule_says_why_in_json_and_text():
     assert out["documents"][0]["framing"]["because"] == "the document discusses the words (its title names both words)"
     assert "because" not in report_dict(framed_site())["documents"][0]["framing"]
     assert f"{doc.path}: neutral, because the document discusses the words" in render_text(report)
+
+
+def test_a_page_framed_by_its_own_peoples_passages_shows_why_and_the_passages():
+    report = with_evidence()
+    doc = report.documents[0]
+    why = "the document as a whole reads neutral; the 2 passages naming its own people frame a customer relationship"
+    framing = replace(doc.framing, cues=(why,))
+    report = replace(report, documents=(replace(doc, framing=framing, dominant="client"), *report.documents[1:]))
+    assert report_dict(report)["documents"][0]["framing"]["because"] == why
+    text = render_text(report)
+    assert f"{doc.path}: customer, because {why}" in text and '"A customer buys a plan at checkout."' in text
+    html = render_html(report)
+    assert "framed as customer <span class=\"sub\">(because the document as a whole reads neutral;" in html
+    assert "A customer buys a plan at checkout." in html

@@ -141,6 +141,7 @@ def framing_section(report: SiteReport, labels: Sequence[str]) -> str:
     if shown:
         parts.append('<p class="sub">Pages whose framing and word disagree, with the passages that weighed most.</p>')
     for i, d in shown:
+        because = f' <span class="sub">(because {escape("; ".join(d.framing.cues))})</span>' if d.framing.cues else ""
         parts.append(f'<h3><a href="#doc-{i}">{escape(labels[i])}</a>: says {escape(d.dominant or "-")}, '
-                     f'framed as {escape(d.framing.label)}</h3>{evidence_list(evidence(d), is_markdown(d.path))}')
+                     f'framed as {escape(d.framing.label)}{because}</h3>{evidence_list(evidence(d), is_markdown(d.path))}')
     return "".join(parts) + "</section>"

@@ -127,13 +127,10 @@ def evidence_section(report: SiteReport, chars: int = 120) -> str:
     label (cut to `chars` characters), or ""."""
     lines = []
     for d in report.documents:
-        if d.framing is None:
+        if d.framing is None or not (d.framing.evidence or d.framing.cues):
             continue
-        if not d.framing.evidence:  # a rule decided it: say which
-            if d.framing.cues:
-                lines.append(f"  {d.path}: {d.framing.label}, because {'; '.join(d.framing.cues)}")
-            continue
-        lines.append(f"  {d.path}: {d.framing.label}")
+        because = f", because {'; '.join(d.framing.cues)}" if d.framing.cues else ""  # a rule had a say
+        lines.append(f"  {d.path}: {d.framing.label}{because}")
         for e in d.framing.evidence:
             quote = e.passage.text if e.passage else ""
             quote = quote if len(quote) <= chars else quote[:chars].rsplit(" ", 1)[0] + " ..."
