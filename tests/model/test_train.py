@@ -61,9 +61,14 @@ def test_train_saves_the_calibration_chosen_on_dev(small_model):
     summary = json.loads(small_model.joinpath("training.json").read_text())["calibration"]
     assert summary["dev_nll_after"] <= summary["dev_nll_before"]
     assert "Calibration and document framing" in small_model.joinpath("README.md").read_text()
-    # the page policy is measured on the labelled roles pages too, never chosen on them
-    assert {"dev", "roles dev", "roles test"} <= set(summary["pages"]["page_macro_f1"])
-    assert "roles dev pages" in small_model.joinpath("README.md").read_text()
+    # the page policy is measured on the labelled roles pages too; chosen by likelihood on the dev ones
+    pages = summary["pages"]
+    assert {"dev", "roles dev", "roles test"} <= set(pages["page_macro_f1"])
+    assert pages["chosen_on"]["sets"] == ["dev", "roles dev"]
+    nll = pages["chosen_on"]["nll"]
+    assert nll[str(pages["neutral_weight"])] == min(nll.values())
+    card = small_model.joinpath("README.md").read_text()
+    assert "roles dev pages" in card and "dev NLL, chooses" in card
 
 
 def test_train_chooses_a_meta_bar_on_dev_after_the_threshold(small_model):
