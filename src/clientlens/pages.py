@@ -7,7 +7,6 @@ hands `choose_page_policy` to the model layer's trainer.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Sequence
 
@@ -73,11 +72,10 @@ def page_labels(framings: Sequence[Sequence[Framing]], neutral_weight: float,
 def page_nll(framings: Sequence[Framing | None], gold: Sequence[str]) -> float:
     """Return the mean negative log-likelihood of the gold labels under the document framings'
     scores (a page without passages counts as neutral; probabilities floored at NLL_FLOOR)."""
-    total = 0.0
-    for framing, label in zip(framings, gold):
-        p = framing.scores.get(label, 0.0) if framing else float(label == "neutral")
-        total -= math.log(max(p, NLL_FLOOR))
-    return total / max(len(gold), 1)
+    from clientlens.model.calibrate import nll
+
+    neutral = {label: float(label == "neutral") for label in FRAMING_LABELS}
+    return nll([dict(f.scores) if f else neutral for f in framings], gold, floor=NLL_FLOOR)
 
 
 def framing_pages(corpus: Path, split: str, source: str = "pages") -> list[dict]:

@@ -25,9 +25,10 @@ def with_temperature(probs: Mapping[str, float], t: float) -> dict[str, float]:
     return {k: v / total for k, v in exp.items()}
 
 
-def nll(probs: Sequence[Mapping[str, float]], gold: Sequence[str], t: float) -> float:
-    """Return the mean negative log-likelihood of `gold` under `probs` at temperature `t`."""
-    return sum(-math.log(max(with_temperature(p, t)[g], 1e-12)) for p, g in zip(probs, gold)) / max(len(gold), 1)
+def nll(probs: Sequence[Mapping[str, float]], gold: Sequence[str], t: float = 1.0, floor: float = 1e-12) -> float:
+    """Return the mean negative log-likelihood of `gold` under `probs` at temperature `t`, each
+    probability taken as at least `floor`."""
+    return sum(-math.log(max(with_temperature(p, t)[g], floor)) for p, g in zip(probs, gold)) / max(len(gold), 1)
 
 
 def fit_temperature(probs: Sequence[Mapping[str, float]], gold: Sequence[str]) -> float:
