@@ -53,6 +53,29 @@ def load(name: str):
     return AutoModel.from_pretrained(name).eval(), AutoTokenizer.from_pretrained(name)
 
 
+def speed_only(names, rows, args) -> None:
+    """Print and write each encoder's median passages/s over `args.runs` runs, and its ratio to the first."""
+    import statistics
+
+    texts = [r["text"] for r in rows]
+    models = {name: load(name) for name in names}
+    timings = {name: [] for name in names}
+    for _ in range(args.runs):
+        # Interleaved, so that load from other processes falls on every encoder alike.
+        for name, (encoder, tokenizer) in models.items():
+            timings[name].append(embed(encoder, tokenizer, texts)[1])
+    first = statistics.median(timings[names[0]])
+    results = {}
+    for name in names:
+        median = statistics.median(timings[name])
+        results[Path(name).name] = {"passages_per_s_1_thread": round(median, 1),
+                                    "runs": [round(t, 1) for t in timings[name]],
+                                    "slower_than_" + Path(names[0]).name: round(first / median, 2)}
+        print(Path(name).name, results[Path(name).name], flush=True)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({"passages": len(texts), "encoders": results}, indent=2) + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=Path("corpus"))
@@ -63,6 +86,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("runs/encoders.json"))
     parser.add_argument("--predict", type=Path, help="a .jsonl of {id, text}: write each encoder's probabilities "
                                                     "for them to OUT's folder as NAME.predictions.jsonl")
+    parser.add_argument("--speed-only", type=int, default=0, metavar="N",
+                        help="only time each encoder's forward pass on the first N dev passages, 1 thread")
+    parser.add_argument("--runs", type=int, default=3, help="timed runs for --speed-only (the median is kept)")
     args = parser.parse_args()
 
     import torch
@@ -72,6 +98,9 @@ def main() -> None:
     from clientlens.model.evaluate import metrics
 
     torch.set_num_threads(1)
+    if args.speed_only:
+        speed_only(["minilm", *args.encoder], load_records(args.corpus, "framing", "dev")[:args.speed_only], args)
+        return
     train = load_records(args.corpus, "framing", "train")
     if args.train_limit:
         import random
