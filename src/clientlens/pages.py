@@ -78,6 +78,17 @@ def page_nll(framings: Sequence[Framing | None], gold: Sequence[str]) -> float:
     return nll([dict(f.scores) if f else neutral for f in framings], gold, floor=NLL_FLOOR)
 
 
+def page_calibration_error(pairs: Sequence[tuple[Framing | None, str]]) -> float:
+    """Return the expected calibration error of document framings against gold page labels:
+    each page's confidence is its framing label's score, right when the label is the gold one
+    (a page without passages reads neutral with confidence 1)."""
+    from clientlens.model.evaluate import expected_calibration_error
+
+    correct = [(f.label if f else "neutral") == gold for f, gold in pairs]
+    confidence = [f.scores[f.label] if f else 1.0 for f, _ in pairs]
+    return expected_calibration_error(correct, confidence)
+
+
 def framing_pages(corpus: Path, split: str, source: str = "pages") -> list[dict]:
     """Return the corpus pages of `split` that carry a framing label, as {id, text, label}:
     the framing shards' pages (`source` "pages"), or the roles pages given a `framing`
@@ -112,7 +123,8 @@ def choose_page_policy(model, corpus: Path, limit: int = 0) -> tuple[float, dict
 
     The likelihood, not the macro-F1, chooses: on some fifty to a hundred pages the macro-F1 of
     neighbouring weights differs by one page flipping, while the likelihood moves smoothly with
-    how sure each page's framing is.
+    how sure each page's framing is. The summary also holds each set's page framing ECE at the
+    chosen weight (the page label's probability against whether it is right), as `page_ece`.
     """
     from clientlens.model.evaluate import metrics_from_labels
 
@@ -125,6 +137,7 @@ def choose_page_policy(model, corpus: Path, limit: int = 0) -> tuple[float, dict
     framed, discussions, mentions = page_framings(model, [page for pages in sets.values() for page in pages])
     scores: dict[str, dict[str, float]] = {}
     chosen_on: dict[float, list[tuple[Framing | None, str]]] = {w: [] for w in NEUTRAL_WEIGHTS}
+    read: dict[tuple[str, float], list[tuple[Framing | None, str]]] = {}
     start = 0
     for name, pages in sets.items():
         if not pages:
@@ -137,11 +150,13 @@ def choose_page_policy(model, corpus: Path, limit: int = 0) -> tuple[float, dict
             documents = page_document_framings(framed[part], w, discussions[part], mentions[part])
             predicted = [f.label if f else "neutral" for f in documents]
             scores[name][str(w)] = metrics_from_labels(gold, predicted, labels).macro_f1
+            read[name, w] = list(zip(documents, gold))
             if name in CHOOSE_ON:
                 chosen_on[w] += list(zip(documents, gold))
     nll = {w: page_nll([f for f, _ in pairs], [g for _, g in pairs]) for w, pairs in chosen_on.items()}
     best = min(NEUTRAL_WEIGHTS, key=lambda w: (round(nll[w], 4), -w))
-    return best, {"neutral_weight": best, "page_macro_f1": scores,
+    page_ece = {name: page_calibration_error(read[name, best]) for name in scores}
+    return best, {"neutral_weight": best, "page_macro_f1": scores, "page_ece": page_ece,
                   "chosen_on": {"sets": list(CHOOSE_ON), "n": len(chosen_on[best]),
                                 "nll": {str(w): round(v, 4) for w, v in nll.items()}}}
 

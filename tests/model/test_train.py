@@ -67,6 +67,8 @@ def test_train_saves_the_calibration_chosen_on_dev(small_model):
     assert pages["chosen_on"]["sets"] == ["dev", "roles dev"]
     nll = pages["chosen_on"]["nll"]
     assert nll[str(pages["neutral_weight"])] == min(nll.values())
+    assert set(pages["page_ece"]) == set(pages["page_macro_f1"])
+    assert all(0.0 <= value <= 1.0 for value in pages["page_ece"].values())
     card = small_model.joinpath("README.md").read_text()
     assert "roles dev pages" in card and "dev NLL, chooses" in card
 
@@ -111,6 +113,19 @@ def test_page_nll_is_the_mean_negative_log_likelihood_of_the_gold_labels():
     wrong = Framing("customer", {"client": 0.0, "customer": 1.0, "neutral": 0.0})
     assert page_nll([sure, sure], ["client", "customer"]) == pytest.approx((-math.log(0.8) - math.log(0.1)) / 2)
     assert page_nll([wrong, None], ["client", "neutral"]) == pytest.approx(-math.log(NLL_FLOOR) / 2)
+
+
+def test_page_calibration_error_compares_each_page_label_score_with_being_right():
+    from clientlens.pages import page_calibration_error
+    from clientlens.types import Framing
+
+    right = Framing("client", {"client": 0.85, "customer": 0.1, "neutral": 0.05})
+    wrong = Framing("customer", {"client": 0.35, "customer": 0.55, "neutral": 0.1})
+    # Bin (0.8, 0.9]: one page at 0.85, right -> |1 - 0.85|; bin (0.5, 0.6]: one at 0.55, wrong -> 0.55.
+    assert page_calibration_error([(right, "client"), (wrong, "client")]) == pytest.approx((0.15 + 0.55) / 2)
+    # A page without passages reads neutral, sure of it: right when the gold label is neutral.
+    assert page_calibration_error([(None, "neutral")]) == 0.0
+    assert page_calibration_error([(None, "client")]) == 1.0
 
 
 def test_train_can_keep_the_sense_part_of_another_model(small_model, tmp_path):

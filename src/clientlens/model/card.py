@@ -90,6 +90,10 @@ def _calibration_lines(summary: Mapping) -> list[str]:
                          + " | ".join(f"{chosen['nll'][w]:.3f}" for w in weights) + " |")
         lines += [f"| {name} pages ({row['n']}) | " + " | ".join(f"{row[w]:.3f}" for w in weights) + " |"
                   for name, row in sets.items()]
+        if pages.get("page_ece"):
+            lines += ["", "- Page framing ECE at the chosen weight (the page label's score against whether the "
+                      "label is right, 10 bins): "
+                      + ", ".join(f"{name} pages {value:.3f}" for name, value in pages["page_ece"].items()) + "."]
     return lines
 
 
