@@ -12,6 +12,10 @@ tuned top layers and the head. The train split gets the same word-swapped copies
 
     python3 scripts/finetune_encoder.py --encoder DIR --tuned 3 --epochs 4 --out runs/mpnet.json \
         [--predict passages.jsonl]
+
+With --teacher (another model's probabilities per text, for example the predictions this script
+writes for a larger encoder) it distils: the targets mix the gold label with the teacher's
+probabilities, and --transfer adds unlabelled training texts that only the teacher labels.
 """
 
 from __future__ import annotations
@@ -98,6 +102,23 @@ def batches_of(stack, texts, size, max_length):
     return out
 
 
+def soft_targets(rows, teacher, labels, weight):
+    """Return the target distribution of each row: its gold label as one-hot, mixed with the
+    teacher's probabilities (share `weight`) where the teacher scored the text; the teacher's
+    alone for an unlabelled row."""
+    import torch
+
+    out = []
+    for row in rows:
+        gold = [float(row["label"] == label) for label in labels] if row["label"] is not None else None
+        taught = [float(teacher[row["text"]][label]) for label in labels] if row["text"] in teacher else None
+        if gold and taught:
+            out.append([(1 - weight) * g + weight * t for g, t in zip(gold, taught)])
+        else:
+            out.append(gold or taught)
+    return torch.tensor(out)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--encoder", required=True, help="a sentence-transformers folder")
@@ -112,7 +133,15 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("runs/finetune.json"))
     parser.add_argument("--predict", type=Path, help="a .jsonl of {id, text}: write the chosen epoch's "
                                                     "probabilities for them next to OUT as NAME.predictions.jsonl")
+    parser.add_argument("--teacher", type=Path, help="a .jsonl of {text, scores}: distil from another model's "
+                                                    "probabilities where it scored a training text")
+    parser.add_argument("--teacher-weight", type=float, default=0.5,
+                        help="share of the teacher's soft loss on texts that also have a gold label (default 0.5)")
+    parser.add_argument("--transfer", type=Path, help="a .jsonl of {text}: unlabelled training texts, learnt "
+                                                     "from the teacher alone (never dev, test or outside pages)")
     args = parser.parse_args()
+    if args.transfer and not args.teacher:
+        parser.error("--transfer needs --teacher")
 
     import torch
 
@@ -126,12 +155,25 @@ def main() -> None:
     stack = Stack(args.encoder, args.tuned)
     stack.check(args.max_length)
     train = augment(load_records(args.corpus, "framing", "train"))
+    teacher = {}
+    if args.teacher:
+        taught = [json.loads(line) for line in args.teacher.read_text().splitlines() if line.strip()]
+        teacher = {r["text"]: r["scores"] for r in taught}
+        if args.transfer:
+            known = {r["text"] for r in train}
+            unlabelled = [json.loads(line)["text"] for line in args.transfer.read_text().splitlines() if line.strip()]
+            train += [{"text": t, "label": None} for t in dict.fromkeys(unlabelled) if t not in known]
+        missing = sum(1 for r in train if r["text"] not in teacher)
+        if missing:
+            print(f"the teacher did not score {missing} of {len(train)} training texts: gold labels alone there")
+        train = [r for r in train if r["label"] is not None or r["text"] in teacher]
     held = {s: load_records(args.corpus, "framing", s) for s in ("dev", "test")}
     extra = ([json.loads(line) for line in args.predict.read_text().splitlines() if line.strip()]
              if args.predict else [])
     started = time.perf_counter()
     train_batches = batches_of(stack, [r["text"] for r in train], args.batch_size, args.max_length)
-    targets = [torch.tensor([labels.index(train[i]["label"]) for i in idx]) for idx, _, _ in train_batches]
+    targets = [soft_targets([train[i] for i in idx], teacher, labels, args.teacher_weight)
+               for idx, _, _ in train_batches]
     held_batches = {s: batches_of(stack, [r["text"] for r in rows], 64, args.max_length) for s, rows in held.items()}
     extra_batches = batches_of(stack, [r["text"] for r in extra], 64, args.max_length)
     print(f"bottom layers run once: {time.perf_counter() - started:.0f} s", flush=True)
@@ -142,7 +184,7 @@ def main() -> None:
     total = args.epochs * len(train_batches)
     warmup = max(1, int(0.06 * total))
     schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimiser, lambda s: s / warmup if s < warmup else max(0.0, (total - s) / (total - warmup)))
+        optimiser, lambda s: s / warmup if s < warmup else max(0.0, (total - s) / max(1, total - warmup)))
 
     def probabilities(batches, n):
         out = [None] * n
@@ -161,7 +203,8 @@ def main() -> None:
         loss_sum = 0.0
         for k in order:
             _, frozen, mask = train_batches[k]
-            loss = torch.nn.functional.cross_entropy(stack.logits(frozen, mask), targets[k])
+            # Cross-entropy against a distribution: the gold one-hot, the teacher's, or a mix.
+            loss = -(targets[k] * torch.log_softmax(stack.logits(frozen, mask), -1)).sum(-1).mean()
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()

@@ -74,3 +74,39 @@ def test_a_tiny_run_scores_dev_and_test_and_writes_predictions(tmp_path, monkeyp
     for p in predictions:
         assert set(p["scores"]) == {"client", "customer", "neutral"}
         assert sum(p["scores"].values()) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_soft_targets_mix_gold_and_teacher():
+    labels = ("client", "customer", "neutral")
+    teacher = {"a": {"client": 0.6, "customer": 0.4, "neutral": 0.0},
+               "b": {"client": 0.0, "customer": 0.0, "neutral": 1.0}}
+    rows = [{"text": "a", "label": "customer"}, {"text": "b", "label": None}, {"text": "c", "label": "client"}]
+    out = finetune_encoder.soft_targets(rows, teacher, labels, 0.25).tolist()
+    assert out[0] == pytest.approx([0.15, 0.85, 0.0])  # 0.75 * gold + 0.25 * teacher
+    assert out[1] == pytest.approx([0.0, 0.0, 1.0])  # unlabelled: the teacher alone
+    assert out[2] == pytest.approx([1.0, 0.0, 0.0])  # not scored by the teacher: gold alone
+
+
+def test_a_tiny_distillation_run_learns_from_unlabelled_transfer_texts(tmp_path, monkeypatch, capsys):
+    corpus = _corpus(tmp_path / "corpus")
+    unlabelled = ["Book a table online and pay the deposit at checkout.", "Your planner calls you every spring."]
+    teacher = tmp_path / "teacher.jsonl"
+    teacher.write_text("\n".join(json.dumps({"text": t, "scores": {"client": 0.2, "customer": 0.7, "neutral": 0.1}})
+                                 for t in unlabelled[:1] + [text for text, _ in TRAIN]) + "\n")
+    transfer = tmp_path / "transfer.jsonl"
+    transfer.write_text("\n".join(json.dumps({"text": t}) for t in unlabelled) + "\n")
+    out = tmp_path / "runs" / "student.json"
+    monkeypatch.setattr(sys, "argv", ["finetune_encoder.py", "--encoder", str(base_model_dir()),
+                                      "--corpus", str(corpus), "--tuned", "1", "--epochs", "1", "--threads", "1",
+                                      "--out", str(out), "--teacher", str(teacher), "--transfer", str(transfer)])
+    finetune_encoder.main()
+    # The second transfer text has no teacher score and no label, so it cannot be learnt from.
+    assert "the teacher did not score 1 of" in capsys.readouterr().out
+    assert json.loads(out.read_text())["chosen_epoch"] == 1
+
+
+def test_transfer_without_a_teacher_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "argv", ["finetune_encoder.py", "--encoder", str(base_model_dir()),
+                                      "--transfer", str(tmp_path / "t.jsonl")])
+    with pytest.raises(SystemExit):
+        finetune_encoder.main()
