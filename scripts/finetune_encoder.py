@@ -142,6 +142,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.transfer and not args.teacher:
         parser.error("--transfer needs --teacher")
+    for given in (args.predict, args.teacher, args.transfer):
+        if given and not given.is_file():
+            parser.error(f"no such file: {given}")
 
     import torch
 
@@ -165,7 +168,8 @@ def main() -> None:
             train += [{"text": t, "label": None} for t in dict.fromkeys(unlabelled) if t not in known]
         missing = sum(1 for r in train if r["text"] not in teacher)
         if missing:
-            print(f"the teacher did not score {missing} of {len(train)} training texts: gold labels alone there")
+            print(f"the teacher did not score {missing} of {len(train)} training texts: gold labels alone there, "
+                  "and unlabelled ones are left out")
         train = [r for r in train if r["label"] is not None or r["text"] in teacher]
     held = {s: load_records(args.corpus, "framing", s) for s in ("dev", "test")}
     extra = ([json.loads(line) for line in args.predict.read_text().splitlines() if line.strip()]

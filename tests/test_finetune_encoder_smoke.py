@@ -105,8 +105,12 @@ def test_a_tiny_distillation_run_learns_from_unlabelled_transfer_texts(tmp_path,
     assert json.loads(out.read_text())["chosen_epoch"] == 1
 
 
-def test_transfer_without_a_teacher_is_a_clear_error(tmp_path, monkeypatch):
-    monkeypatch.setattr(sys, "argv", ["finetune_encoder.py", "--encoder", str(base_model_dir()),
-                                      "--transfer", str(tmp_path / "t.jsonl")])
-    with pytest.raises(SystemExit):
+@pytest.mark.parametrize("flags,message", [(["--transfer", "t.jsonl"], "--transfer needs --teacher"),
+                                           (["--teacher", "missing.jsonl"], "no such file")])
+def test_bad_arguments_stop_with_one_clear_line(tmp_path, monkeypatch, capsys, flags, message):
+    (tmp_path / "t.jsonl").write_text("")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "argv", ["finetune_encoder.py", "--encoder", str(base_model_dir()), *flags])
+    with pytest.raises(SystemExit) as stop:
         finetune_encoder.main()
+    assert stop.value.code == 2 and message in capsys.readouterr().err

@@ -71,6 +71,7 @@ def test_train_saves_the_calibration_chosen_on_dev(small_model):
     assert all(0.0 <= value <= 1.0 for value in pages["page_ece"].values())
     card = small_model.joinpath("README.md").read_text()
     assert "roles dev pages" in card and "dev NLL, chooses" in card
+    assert "Page framing ECE at the chosen weight" in card
 
 
 def test_train_chooses_a_meta_bar_on_dev_after_the_threshold(small_model):
