@@ -136,7 +136,6 @@ def choose_page_policy(model, corpus: Path, limit: int = 0) -> tuple[float, dict
     # All sets in one pass: one spaCy pipeline, one batched model call.
     framed, discussions, mentions = page_framings(model, [page for pages in sets.values() for page in pages])
     scores: dict[str, dict[str, float]] = {}
-    chosen_on: dict[float, list[tuple[Framing | None, str]]] = {w: [] for w in NEUTRAL_WEIGHTS}
     read: dict[tuple[str, float], list[tuple[Framing | None, str]]] = {}
     start = 0
     for name, pages in sets.items():
@@ -151,8 +150,7 @@ def choose_page_policy(model, corpus: Path, limit: int = 0) -> tuple[float, dict
             predicted = [f.label if f else "neutral" for f in documents]
             scores[name][str(w)] = metrics_from_labels(gold, predicted, labels).macro_f1
             read[name, w] = list(zip(documents, gold))
-            if name in CHOOSE_ON:
-                chosen_on[w] += list(zip(documents, gold))
+    chosen_on = {w: [pair for name in CHOOSE_ON for pair in read.get((name, w), ())] for w in NEUTRAL_WEIGHTS}
     nll = {w: page_nll([f for f, _ in pairs], [g for _, g in pairs]) for w, pairs in chosen_on.items()}
     best = min(NEUTRAL_WEIGHTS, key=lambda w: (round(nll[w], 4), -w))
     page_ece = {name: page_calibration_error(read[name, best]) for name in scores}
